@@ -1,0 +1,119 @@
+/* The address layer: net.isIP, net.SocketAddress, net.BlockList.
+ * The declarations marked "contract" are DESIGN.md §6 word for word; code
+ * outside this repository compiles against them. */
+#ifndef NODENET_ADDR_H
+#define NODENET_ADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* contract. 0 as an argument means Node's default, IPv4. */
+typedef enum { NNET_IPV4 = 4, NNET_IPV6 = 6 } nnet_family_t;
+
+/* contract. Node: net.isIP(input). 4, 6 or 0; NULL gives 0. */
+int nnet_is_ip(const char *input);
+/* contract. Node: net.isIPv4(input). */
+bool nnet_is_ipv4(const char *input);
+/* contract. Node: net.isIPv6(input). */
+bool nnet_is_ipv6(const char *input);
+
+/* contract. Node: net.SocketAddress. A value type: copy it freely. */
+typedef struct nnet_socketaddress_s {
+  char address[46]; /* as socketaddress.address prints it */
+  nnet_family_t family;
+  uint16_t port;
+  uint32_t flowlabel;
+  /* beyond the contract: the binary address (network order), so a
+   * BlockList check needs no re-parse. IPv4 uses the first 4 bytes. */
+  uint8_t raw[16];
+} nnet_socketaddress_t;
+
+/* contract. Node: new net.SocketAddress({address, family, port, flowlabel}).
+ * address NULL gives Node's default ('127.0.0.1' or '::'); family 0 is
+ * IPv4. Returns 0, or NNET_ERR_INVALID_ARG_VALUE (bad family or an address
+ * that is not of the family), NNET_ERR_SOCKET_BAD_PORT (port outside
+ * 0..65535), NNET_ERR_OUT_OF_RANGE (flowlabel > 0xfffff). On error *sa is
+ * left unchanged. */
+int nnet_socketaddress_init(nnet_socketaddress_t *sa, const char *address,
+                            nnet_family_t family, int port,
+                            uint32_t flowlabel);
+
+/* contract. Node (>= 22): SocketAddress.parse(input). Accepts "1.2.3.4:80",
+ * "[::1]:80", and a bare address (port 0). Unlike Node, "[::1]:80" keeps
+ * port 80 (Node's URL parser drops a port equal to http's default, a bug).
+ * Returns 0, or NNET_ERR_INVALID_ARG_VALUE where Node returns undefined. */
+int nnet_socketaddress_parse(nnet_socketaddress_t *sa, const char *input);
+
+/* Node: socketaddress.toJSON(), serialised as JSON.stringify prints it:
+ * {"address":"::1","port":80,"family":"ipv6","flowlabel":0}.
+ * Writes at most size bytes, always NUL-terminated when size > 0. Returns the
+ * length the full text needs (excluding NUL), like snprintf. */
+int nnet_socketaddress_to_json(const nnet_socketaddress_t *sa, char *buf,
+                               size_t size);
+
+/* contract. Node: net.BlockList. Library-allocated, opaque. Not
+ * thread-safe for concurrent mutation; concurrent checks are safe. */
+typedef struct nnet_blocklist_s nnet_blocklist_t;
+
+/* contract. NULL on out of memory. */
+nnet_blocklist_t *nnet_blocklist_new(void);
+/* contract. NULL is a no-op. */
+void nnet_blocklist_free(nnet_blocklist_t *bl);
+/* contract. Node: blockList.addAddress(address[, type]). */
+int nnet_blocklist_add_address(nnet_blocklist_t *bl, const char *address,
+                               nnet_family_t family);
+/* contract. Node: blockList.addRange(start, end[, type]). start > end gives
+ * NNET_ERR_INVALID_ARG_VALUE. */
+int nnet_blocklist_add_range(nnet_blocklist_t *bl, const char *start,
+                             const char *end, nnet_family_t family);
+/* contract. Node: blockList.addSubnet(net, prefix[, type]). prefix outside
+ * 0..32 / 0..128 gives NNET_ERR_OUT_OF_RANGE. */
+int nnet_blocklist_add_subnet(nnet_blocklist_t *bl, const char *net,
+                              int prefix, nnet_family_t family);
+/* contract. Node: blockList.check(address[, type]): 1 blocked, 0 not
+ * (an invalid address is 0, as in Node), <0 error. In allow-list mode
+ * the answer is inverted: 1 for anything not listed. */
+int nnet_blocklist_check(const nnet_blocklist_t *bl, const char *address,
+                         nnet_family_t family);
+/* contract. Node: blockList.check(socketAddress). */
+int nnet_blocklist_check_address(const nnet_blocklist_t *bl,
+                                 const nnet_socketaddress_t *sa);
+/* contract. Node: blockList.rules.length. */
+size_t nnet_blocklist_rule_count(const nnet_blocklist_t *bl);
+/* contract. Node: blockList.rules[i] (newest first), e.g.
+ * "Subnet: IPv4 10.0.0.0/8". NULL when i is out of range. Owned by the
+ * list, valid until its next mutation. */
+const char *nnet_blocklist_rule(const nnet_blocklist_t *bl, size_t i);
+
+/* ---- beyond Node ---- */
+
+/* Node (>= 26 where it exists): remove the most recently added rule equal
+ * to the given one. Returns 1 if a rule was removed, 0 if none matched,
+ * <0 on bad input (same validation as the matching add). */
+int nnet_blocklist_remove_address(nnet_blocklist_t *bl, const char *address,
+                                  nnet_family_t family);
+int nnet_blocklist_remove_range(nnet_blocklist_t *bl, const char *start,
+                                const char *end, nnet_family_t family);
+int nnet_blocklist_remove_subnet(nnet_blocklist_t *bl, const char *net,
+                                 int prefix, nnet_family_t family);
+/* Add "10.0.0.0/8", "::1/128" or a bare address (whole-address prefix);
+ * the family comes from the text. */
+int nnet_blocklist_add_cidr(nnet_blocklist_t *bl, const char *cidr);
+/* Remove every rule. */
+void nnet_blocklist_clear(nnet_blocklist_t *bl);
+/* Number of rules (same as nnet_blocklist_rule_count). */
+size_t nnet_blocklist_size(const nnet_blocklist_t *bl);
+/* Allow-list mode: check() answers 1 (blocked) for every address the rules
+ * do NOT cover. For SSRF protection: list what may be reached. */
+void nnet_blocklist_set_allow_list(nnet_blocklist_t *bl, bool allow_list);
+bool nnet_blocklist_is_allow_list(const nnet_blocklist_t *bl);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,133 @@
+/* Core: allocator, error payloads, events and listeners. See DESIGN.md §2-§5. */
+#ifndef NODENET_CORE_H
+#define NODENET_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "errors.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nnet_socket_s nnet_socket_t;
+typedef struct nnet_server_s nnet_server_t;
+
+/* ---- Allocation ---------------------------------------------------------
+ * Every allocation the library makes goes through these four functions.
+ * Set them before creating any object (like uv_replace_allocator()). A NULL
+ * argument is refused with UV_EINVAL. Out of memory surfaces as UV_ENOMEM
+ * from the call that needed memory; the library never exits on it. */
+typedef void *(*nnet_malloc_fn)(size_t size);
+typedef void *(*nnet_realloc_fn)(void *ptr, size_t size);
+typedef void *(*nnet_calloc_fn)(size_t count, size_t size);
+typedef void (*nnet_free_fn)(void *ptr);
+int nnet_set_allocator(nnet_malloc_fn m, nnet_realloc_fn r, nnet_calloc_fn c,
+                       nnet_free_fn f);
+
+/* ---- Errors as event payloads --------------------------------------------
+ * Node: the Error object given to 'error' listeners. Borrowed for the
+ * duration of the callback; copy what you keep. `port` is -1 and string
+ * fields NULL where Node's error object has no such property. An
+ * AggregateError (every connection attempt failed) lists its parts in
+ * `errors`. */
+typedef struct nnet_error_s {
+  int code;              /* negative: UV_E* or NNET_* */
+  const char *name;      /* class: "Error", "TypeError", "AggregateError" */
+  const char *code_name; /* err.code: "ECONNREFUSED" */
+  const char *message;   /* Node's text: "connect ECONNREFUSED 127.0.0.1:9" */
+  const char *syscall;   /* "connect", "listen", ... or NULL */
+  const char *address;   /* or NULL */
+  int port;              /* or -1 */
+  const struct nnet_error_s *errors; /* AggregateError parts, or NULL */
+  size_t n_errors;
+} nnet_error_t;
+
+/* ---- Events ---------------------------------------------------------------
+ * One X-macro table: id and Node's event name cannot drift apart. */
+#define NNET_EVENT_MAP(XX)                                                   \
+  XX(CONNECT, "connect")                                                     \
+  XX(READY, "ready")                                                         \
+  XX(DATA, "data")                                                           \
+  XX(DRAIN, "drain")                                                         \
+  XX(END, "end")                                                             \
+  XX(FINISH, "finish")                                                       \
+  XX(ERROR, "error")                                                         \
+  XX(CLOSE, "close")                                                         \
+  XX(TIMEOUT, "timeout")                                                     \
+  XX(LOOKUP, "lookup")                                                       \
+  XX(LISTENING, "listening")                                                 \
+  XX(CONNECTION, "connection")                                               \
+  XX(DROP, "drop")                                                           \
+  XX(CONNECTION_ATTEMPT, "connectionAttempt")                                \
+  XX(CONNECTION_ATTEMPT_FAILED, "connectionAttemptFailed")                   \
+  XX(CONNECTION_ATTEMPT_TIMEOUT, "connectionAttemptTimeout")
+
+typedef enum {
+#define NNET_EVENT_ENUM_(id, name) NNET_EV_##id,
+  NNET_EVENT_MAP(NNET_EVENT_ENUM_)
+#undef NNET_EVENT_ENUM_
+  NNET_EV_COUNT_
+} nnet_event_type_t;
+
+/* Node's event name ("data"), or NULL for an unknown id. */
+const char *nnet_event_name(nnet_event_type_t type);
+
+/* The payload of one emit. Everything in it is borrowed for the call. */
+typedef struct nnet_event_s {
+  nnet_event_type_t type;
+  void *target; /* the nnet_socket_t * or nnet_server_t * that emitted */
+  union {
+    /* 'data': bytes, or after setEncoding() the decoded text as UTF-8. */
+    struct { const char *base; size_t len; bool is_string; } data;
+    /* 'error' */
+    const nnet_error_t *error;
+    /* 'close': socket hadError (always false for servers) */
+    struct { bool had_error; } close;
+    /* 'lookup': (err, address, family, host); err NULL on success */
+    struct {
+      const nnet_error_t *err;
+      const char *address;
+      int family;
+      const char *host;
+    } lookup;
+    /* 'connection': the accepted socket, valid until its own 'close' */
+    struct { nnet_socket_t *socket; } connection;
+    /* 'drop': the six address fields (NULL / -1 for Unix sockets) */
+    struct {
+      const char *local_address;
+      int local_port;
+      const char *local_family;
+      const char *remote_address;
+      int remote_port;
+      const char *remote_family;
+    } drop;
+    /* 'connectionAttempt*' */
+    struct {
+      const char *address;
+      int port;
+      int family;
+      const nnet_error_t *err; /* 'connectionAttemptFailed' only */
+    } attempt;
+  } u;
+} nnet_event_t;
+
+typedef void (*nnet_listener_fn)(const nnet_event_t *ev, void *ctx);
+
+/* ---- Unhandled 'error' ----------------------------------------------------
+ * Node: an 'error' event with no listener throws (uncaught exception).
+ * Called instead when an 'error' is emitted on an object with no 'error'
+ * listener. Default handler (also restored by passing NULL): print
+ * "nodenet: unhandled 'error' event: <code> <message>" to stderr and
+ * abort(). Process-wide. */
+typedef void (*nnet_uncaught_error_fn)(void *target, const nnet_error_t *err,
+                                       void *ctx);
+void nnet_set_uncaught_error_handler(nnet_uncaught_error_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

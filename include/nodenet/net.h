@@ -1,0 +1,338 @@
+/* net.Socket and net.Server on a libuv loop. See DESIGN.md §2-§5.
+ *
+ * Objects are opaque and library-allocated. A socket or server is freed by
+ * the library after its 'close' event has been emitted (and every libuv
+ * close callback has run); user data may be freed in the 'close' listener.
+ * Nothing emits synchronously from the call that caused it. */
+#ifndef NODENET_NET_H
+#define NODENET_NET_H
+
+#include "addr.h"
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct nnet_abort_controller_s nnet_abort_controller_t;
+
+/* ---- Encodings (socket.setEncoding, write with an encoding) ---- */
+#define NNET_ENCODING_MAP(XX)                                               \
+  XX(BUFFER, "buffer")                                                      \
+  XX(UTF8, "utf8")                                                          \
+  XX(UTF16LE, "utf16le")                                                    \
+  XX(LATIN1, "latin1")                                                      \
+  XX(ASCII, "ascii")                                                        \
+  XX(BASE64, "base64")                                                      \
+  XX(BASE64URL, "base64url")                                                \
+  XX(HEX, "hex")
+
+typedef enum {
+#define NNET_ENC_ENUM_(id, name) NNET_ENC_##id,
+  NNET_ENCODING_MAP(NNET_ENC_ENUM_)
+#undef NNET_ENC_ENUM_
+  NNET_ENC_COUNT_
+} nnet_encoding_t;
+
+/* Node's Buffer.isEncoding name lookup, case-insensitive, with aliases
+ * ("utf-8", "ucs2", "ucs-2", "utf-16le", "binary"). Returns the encoding
+ * (>= 0) or NNET_ERR_UNKNOWN_ENCODING. */
+int nnet_encoding_from_name(const char *name);
+
+/* ---- Abort controller (Node: AbortController; its .signal is passed as the
+ * `signal` option of servers and sockets). ---- */
+nnet_abort_controller_t *nnet_abort_controller_new(void);
+/* Aborts: every object listening on it is closed (servers) or destroyed with
+ * an AbortError (sockets). Idempotent. */
+void nnet_abort_controller_abort(nnet_abort_controller_t *ac);
+bool nnet_abort_controller_is_aborted(const nnet_abort_controller_t *ac);
+/* Frees the controller; objects still using it stop listening to it. */
+void nnet_abort_controller_free(nnet_abort_controller_t *ac);
+
+/* ---- Server ------------------------------------------------------------- */
+
+/* Node: net.createServer([options]) options. */
+typedef struct nnet_server_opts_s {
+  uv_loop_t *loop;             /* NULL: uv_default_loop() */
+  bool allow_half_open;        /* false */
+  bool pause_on_connect;       /* false */
+  bool no_delay;               /* false */
+  bool keep_alive;             /* false */
+  unsigned keep_alive_initial_delay; /* ms, 0 */
+  size_t high_water_mark;      /* 16384 (Node's stream default) */
+  nnet_blocklist_t *block_list; /* borrowed; NULL: none */
+} nnet_server_opts_t;
+
+void nnet_server_opts_init(nnet_server_opts_t *o);
+
+/* Node: net.createServer([options][, connectionListener]). The listener (if
+ * not NULL) is added for 'connection'. opts NULL means defaults. */
+int nnet_create_server(const nnet_server_opts_t *opts,
+                       nnet_listener_fn connection_listener, void *ctx,
+                       nnet_server_t **out);
+
+/* Node: server.listen(options). */
+typedef struct nnet_listen_opts_s {
+  int port;            /* -1: not a TCP listen; 0: any port */
+  const char *host;    /* NULL: "::" dual-stack, falling back to 0.0.0.0 */
+  const char *path;    /* Unix socket path ("\0name" via path_len: abstract) */
+  size_t path_len;     /* 0: strlen(path); needed for abstract names */
+  int backlog;         /* 511 */
+  bool exclusive;
+  bool readable_all;
+  bool writable_all;
+  bool ipv6_only;
+  bool reuse_port;
+  int fd;              /* -1; >= 0: listen on this existing socket fd */
+  nnet_abort_controller_t *signal;
+} nnet_listen_opts_t;
+
+void nnet_listen_opts_init(nnet_listen_opts_t *o);
+
+/* Node: server.listen(...). Every form goes through this one call. The
+ * listener, if not NULL, is added once for 'listening'. Returns 0 (the
+ * outcome arrives as 'listening' or 'error'), or synchronously
+ * NNET_ERR_SERVER_ALREADY_LISTEN, NNET_ERR_SOCKET_BAD_PORT,
+ * NNET_ERR_INVALID_ARG_VALUE, NNET_ERR_PATH_TOO_LONG. */
+int nnet_server_listen(nnet_server_t *srv, const nnet_listen_opts_t *opts,
+                       nnet_listener_fn listening_listener, void *ctx);
+/* Node: server.listen(port, host). Convenience for the common case. */
+int nnet_server_listen_tcp(nnet_server_t *srv, int port, const char *host);
+/* Node: server.listen(path). */
+int nnet_server_listen_path(nnet_server_t *srv, const char *path);
+
+typedef void (*nnet_close_cb)(nnet_server_t *srv, int status, void *ctx);
+/* Node: server.close([callback]). Stops accepting; 'close' fires after the
+ * listener and every accepted connection have closed. cb (may be NULL)
+ * runs then with 0, or with NNET_ERR_SERVER_NOT_RUNNING if the server was
+ * not listening. */
+int nnet_server_close(nnet_server_t *srv, nnet_close_cb cb, void *ctx);
+
+/* Node: server.address(). Returns 0 and fills *out (TCP), or writes the
+ * path (Unix) into path/path_size; UV_ENOTCONN when not listening. */
+int nnet_server_address(const nnet_server_t *srv, nnet_socketaddress_t *out);
+int nnet_server_address_path(const nnet_server_t *srv, char *path,
+                             size_t path_size);
+bool nnet_server_is_pipe(const nnet_server_t *srv);
+
+typedef void (*nnet_count_cb)(nnet_server_t *srv, int err, size_t count,
+                              void *ctx);
+/* Node: server.getConnections(callback). Asynchronous, as in Node. */
+int nnet_server_get_connections(nnet_server_t *srv, nnet_count_cb cb,
+                                void *ctx);
+/* Node: server.listening */
+bool nnet_server_is_listening(const nnet_server_t *srv);
+/* Node: server.maxConnections. -1: unlimited (Node's undefined). */
+void nnet_server_set_max_connections(nnet_server_t *srv, int max);
+int nnet_server_get_max_connections(const nnet_server_t *srv);
+/* Node: server.ref() / server.unref() */
+void nnet_server_ref(nnet_server_t *srv);
+void nnet_server_unref(nnet_server_t *srv);
+
+void nnet_server_set_data(nnet_server_t *srv, void *data);
+void *nnet_server_get_data(const nnet_server_t *srv);
+uv_loop_t *nnet_server_loop(const nnet_server_t *srv);
+
+int nnet_server_on(nnet_server_t *srv, nnet_event_type_t type,
+                   nnet_listener_fn fn, void *ctx);
+int nnet_server_once(nnet_server_t *srv, nnet_event_type_t type,
+                     nnet_listener_fn fn, void *ctx);
+int nnet_server_prepend(nnet_server_t *srv, nnet_event_type_t type,
+                        nnet_listener_fn fn, void *ctx);
+int nnet_server_off(nnet_server_t *srv, nnet_event_type_t type,
+                    nnet_listener_fn fn, void *ctx);
+int nnet_server_remove_all(nnet_server_t *srv, nnet_event_type_t type);
+size_t nnet_server_listener_count(const nnet_server_t *srv,
+                                  nnet_event_type_t type);
+
+/* ---- Socket ------------------------------------------------------------- */
+
+/* onread: Node's `onread` option. The library reads into buf; callback
+ * gets the byte count. Returning false pauses the socket. */
+typedef bool (*nnet_onread_fn)(nnet_socket_t *s, char *buf, size_t nread,
+                               void *ctx);
+
+/* Node: new net.Socket([options]). */
+typedef struct nnet_socket_opts_s {
+  uv_loop_t *loop;        /* NULL: uv_default_loop() */
+  int fd;                 /* -1; >= 0: wrap this TCP or Unix socket */
+  bool readable;          /* with fd: allow reads (false) */
+  bool writable;          /* with fd: allow writes (false) */
+  bool allow_half_open;   /* false */
+  size_t high_water_mark; /* 16384 */
+  nnet_abort_controller_t *signal;
+  char *onread_buf;       /* with onread: the caller's buffer */
+  size_t onread_len;
+  nnet_onread_fn onread;
+  void *onread_ctx;
+} nnet_socket_opts_t;
+
+void nnet_socket_opts_init(nnet_socket_opts_t *o);
+
+/* Custom resolver (Node's `lookup` option): answer by calling done() once,
+ * now or later, with an error or one or more addresses. */
+typedef void (*nnet_lookup_done_fn)(void *req, int err,
+                                    const char *const *addresses,
+                                    const int *families, size_t count);
+typedef void (*nnet_lookup_fn)(const char *host, int family, int hints,
+                               bool all, void *req, nnet_lookup_done_fn done,
+                               void *ctx);
+
+/* Node: socket.connect(options). */
+typedef struct nnet_connect_opts_s {
+  int port;                    /* -1: not set */
+  const char *host;            /* NULL: "localhost" */
+  const char *path;            /* Unix socket; takes precedence over port */
+  size_t path_len;             /* 0: strlen(path) */
+  const char *local_address;
+  int local_port;              /* 0 */
+  int family;                  /* 0, 4, 6 */
+  int hints;                   /* getaddrinfo flags */
+  bool no_delay;
+  bool keep_alive;
+  unsigned keep_alive_initial_delay;
+  unsigned timeout;            /* ms; 0: no idle timeout */
+  /* connection establishment (see the connect issue) */
+  nnet_lookup_fn lookup;
+  void *lookup_ctx;
+  int auto_select_family;      /* -1: process default, 0 off, 1 on */
+  unsigned auto_select_family_attempt_timeout; /* 0: process default */
+  unsigned connect_timeout;    /* ms; 0: none (beyond Node) */
+  unsigned user_timeout;       /* TCP_USER_TIMEOUT ms; 0: kernel default */
+  nnet_blocklist_t *block_list; /* borrowed; outbound */
+} nnet_connect_opts_t;
+
+void nnet_connect_opts_init(nnet_connect_opts_t *o);
+
+/* Node: new net.Socket([options]). Not connected yet (unless fd given). */
+int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out);
+
+/* Node: net.createConnection(options[, connectListener]) / net.connect().
+ * Creates a socket on loop (NULL: default) and starts connecting. The
+ * listener, if not NULL, is added once for 'connect'. */
+int nnet_create_connection(uv_loop_t *loop, const nnet_connect_opts_t *opts,
+                           nnet_listener_fn connect_listener, void *ctx,
+                           nnet_socket_t **out);
+/* Node: net.createConnection(port, host) */
+int nnet_create_connection_tcp(uv_loop_t *loop, int port, const char *host,
+                               nnet_socket_t **out);
+/* Node: net.createConnection(path) */
+int nnet_create_connection_path(uv_loop_t *loop, const char *path,
+                                nnet_socket_t **out);
+
+/* Node: socket.connect(options[, connectListener]). A socket is freed after
+ * its 'close' unless retained; a retained socket may connect again after
+ * 'close', as Node allows. */
+int nnet_socket_connect(nnet_socket_t *s, const nnet_connect_opts_t *opts,
+                        nnet_listener_fn connect_listener, void *ctx);
+
+typedef void (*nnet_write_cb)(nnet_socket_t *s, int status, void *ctx);
+
+/* Node: socket.write(data[, callback]). Data is copied if it cannot be sent
+ * at once; the caller may reuse it when this returns. Returns 1 (below
+ * highWaterMark: keep writing), 0 (queued; wait for 'drain'), or negative:
+ * NNET_ERR_STREAM_WRITE_AFTER_END / NNET_ERR_STREAM_DESTROYED (cb is then
+ * also called with that error, on a later turn, as Node does). */
+int nnet_socket_write(nnet_socket_t *s, const void *data, size_t len,
+                      nnet_write_cb cb, void *ctx);
+/* Node: socket.write(string, encoding[, callback]). */
+int nnet_socket_write_str(nnet_socket_t *s, const char *str, size_t len,
+                          nnet_encoding_t enc, nnet_write_cb cb, void *ctx);
+/* Vectored write: one callback for all buffers. */
+int nnet_socket_writev(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
+                       nnet_write_cb cb, void *ctx);
+/* Node: socket.cork() / socket.uncork() */
+void nnet_socket_cork(nnet_socket_t *s);
+void nnet_socket_uncork(nnet_socket_t *s);
+/* Node: socket.end([data][, callback]). data may be NULL. cb runs at
+ * 'finish' (or with an error). */
+int nnet_socket_end(nnet_socket_t *s, const void *data, size_t len,
+                    nnet_write_cb cb, void *ctx);
+/* Node: socket.destroy([error]). err 0: no error. Idempotent. */
+void nnet_socket_destroy(nnet_socket_t *s, int err);
+/* Same, with a full error payload (copied). */
+void nnet_socket_destroy_error(nnet_socket_t *s, const nnet_error_t *err);
+/* Node: socket.destroySoon() */
+void nnet_socket_destroy_soon(nnet_socket_t *s);
+/* Node: socket.resetAndDestroy(). NNET_ERR_INVALID_HANDLE_TYPE on pipes. */
+int nnet_socket_reset_and_destroy(nnet_socket_t *s);
+
+/* Node: socket.pause() / socket.resume() */
+void nnet_socket_pause(nnet_socket_t *s);
+void nnet_socket_resume(nnet_socket_t *s);
+bool nnet_socket_is_paused(const nnet_socket_t *s);
+/* Node: socket.setEncoding([encoding]). NNET_ENC_BUFFER: back to bytes. */
+int nnet_socket_set_encoding(nnet_socket_t *s, nnet_encoding_t enc);
+/* Node: socket.setTimeout(timeout[, callback]). ms 0 disables. The
+ * callback, if given, is added once for 'timeout'. */
+int nnet_socket_set_timeout(nnet_socket_t *s, unsigned ms,
+                            nnet_listener_fn fn, void *ctx);
+/* Node: socket.timeout (0 when none) */
+unsigned nnet_socket_timeout(const nnet_socket_t *s);
+/* Node: socket.setNoDelay([noDelay]) */
+int nnet_socket_set_no_delay(nnet_socket_t *s, bool enable);
+/* Node: socket.setKeepAlive([enable][, initialDelay]) (ms) */
+int nnet_socket_set_keep_alive(nnet_socket_t *s, bool enable,
+                               unsigned initial_delay_ms);
+/* TCP_USER_TIMEOUT (Linux; beyond Node). ms 0: kernel default. */
+int nnet_socket_set_user_timeout(nnet_socket_t *s, unsigned ms);
+
+/* Node: socket.ref() / socket.unref() */
+void nnet_socket_ref(nnet_socket_t *s);
+void nnet_socket_unref(nnet_socket_t *s);
+
+/* Node: socket.bytesRead / socket.bytesWritten (queued bytes included) */
+uint64_t nnet_socket_bytes_read(const nnet_socket_t *s);
+uint64_t nnet_socket_bytes_written(const nnet_socket_t *s);
+/* Node: socket.writableLength (== deprecated bufferSize) */
+size_t nnet_socket_writable_length(const nnet_socket_t *s);
+/* Node: socket.readyState: "opening", "open", "readOnly", "writeOnly",
+ * "closed". */
+const char *nnet_socket_ready_state(const nnet_socket_t *s);
+bool nnet_socket_is_pending(const nnet_socket_t *s);
+bool nnet_socket_is_connecting(const nnet_socket_t *s);
+bool nnet_socket_is_destroyed(const nnet_socket_t *s);
+bool nnet_socket_is_pipe(const nnet_socket_t *s);
+
+/* Node: socket.address(): local address. UV_ENOTCONN (or UV_EBADF after
+ * destroy) when there is none. */
+int nnet_socket_address(const nnet_socket_t *s, nnet_socketaddress_t *out);
+/* Node: socket.remoteAddress / remotePort / remoteFamily as one value. */
+int nnet_socket_remote_address(const nnet_socket_t *s,
+                               nnet_socketaddress_t *out);
+/* Node: socket.autoSelectFamilyAttemptedAddresses ("IP:PORT" strings). */
+size_t nnet_socket_attempted_address_count(const nnet_socket_t *s);
+const char *nnet_socket_attempted_address(const nnet_socket_t *s, size_t i);
+
+/* Keep the socket's memory past 'close' (for reconnecting, or to read its
+ * final counters). Every retain needs a release; the last release after
+ * 'close' frees it. */
+void nnet_socket_retain(nnet_socket_t *s);
+void nnet_socket_release(nnet_socket_t *s);
+
+void nnet_socket_set_data(nnet_socket_t *s, void *data);
+void *nnet_socket_get_data(const nnet_socket_t *s);
+uv_loop_t *nnet_socket_loop(const nnet_socket_t *s);
+
+int nnet_socket_on(nnet_socket_t *s, nnet_event_type_t type,
+                   nnet_listener_fn fn, void *ctx);
+int nnet_socket_once(nnet_socket_t *s, nnet_event_type_t type,
+                     nnet_listener_fn fn, void *ctx);
+int nnet_socket_prepend(nnet_socket_t *s, nnet_event_type_t type,
+                        nnet_listener_fn fn, void *ctx);
+int nnet_socket_off(nnet_socket_t *s, nnet_event_type_t type,
+                    nnet_listener_fn fn, void *ctx);
+int nnet_socket_remove_all(nnet_socket_t *s, nnet_event_type_t type);
+size_t nnet_socket_listener_count(const nnet_socket_t *s,
+                                  nnet_event_type_t type);
+
+/* Node: net.getDefaultAutoSelectFamily() and friends (process-wide). */
+bool nnet_get_default_auto_select_family(void);
+void nnet_set_default_auto_select_family(bool value);
+unsigned nnet_get_default_auto_select_family_attempt_timeout(void);
+void nnet_set_default_auto_select_family_attempt_timeout(unsigned ms);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

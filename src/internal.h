@@ -1,0 +1,105 @@
+/* Declarations shared across src/. Not installed. */
+#ifndef NNET_INTERNAL_H
+#define NNET_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nodenet.h"
+
+#define nnet__container_of(ptr, type, member) \
+  ((type *)((char *)(ptr)-offsetof(type, member)))
+#define NNET__ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- core/alloc.c: every allocation goes through these ---- */
+void *nnet__malloc(size_t size);
+void *nnet__calloc(size_t count, size_t size);
+void *nnet__realloc(void *ptr, size_t size);
+void nnet__free(void *ptr);
+char *nnet__strdup(const char *s);  /* NULL on OOM */
+
+/* ---- core/emitter.c: Node's EventEmitter ----
+ * Listeners live in a growable array, in call order. Snapshot semantics
+ * without copying: every add/remove/emit takes a stamp from a per-emitter
+ * counter; an emit with stamp e calls listener l iff l.added < e and
+ * (l.removed == 0 or l.removed > e). Removed entries are compacted only when
+ * no emit is on the stack (depth == 0), and emits walk by index, never by
+ * pointer, so growth during an emit is safe. */
+typedef struct {
+  nnet_event_type_t type;
+  nnet_listener_fn fn;
+  void *ctx;
+  uint64_t added;
+  uint64_t removed; /* 0: live */
+  unsigned once : 1;
+} nnet__listener_t;
+
+typedef struct {
+  nnet__listener_t *items;
+  size_t len, cap;
+  uint64_t stamp;
+  unsigned depth;     /* emits on the stack */
+  unsigned live[NNET_EV_COUNT_]; /* live listener count per type */
+} nnet__emitter_t;
+
+void nnet__emitter_init(nnet__emitter_t *em);
+void nnet__emitter_free(nnet__emitter_t *em); /* only when depth == 0 */
+int nnet__emitter_on(nnet__emitter_t *em, nnet_event_type_t type,
+                     nnet_listener_fn fn, void *ctx, int once, int prepend);
+int nnet__emitter_off(nnet__emitter_t *em, nnet_event_type_t type,
+                      nnet_listener_fn fn, void *ctx);
+int nnet__emitter_remove_all(nnet__emitter_t *em, nnet_event_type_t type);
+size_t nnet__emitter_count(const nnet__emitter_t *em, nnet_event_type_t type);
+/* Calls the listeners of ev->type. For NNET_EV_ERROR with no listener,
+ * calls the uncaught-error handler with ev->target. Returns the number of
+ * listeners called. The caller must hold its object across the call
+ * (depth alone does not keep memory alive). */
+size_t nnet__emit(nnet__emitter_t *em, const nnet_event_t *ev);
+
+/* ---- core/loop.c + core/tick.c: per-loop state and the deferred queue ----
+ * Node's process.nextTick/setImmediate: work that must run after the
+ * current call returns but before the loop waits for I/O again.
+ * nnet__loop_acquire() is called by every object on creation and
+ * nnet__loop_release() when it is freed; the per-loop state (one uv_idle_t)
+ * is closed with the last release, so uv_loop_close() succeeds. */
+typedef struct nnet__loop_s nnet__loop_t;
+typedef void (*nnet__defer_fn)(void *arg);
+
+nnet__loop_t *nnet__loop_acquire(uv_loop_t *loop); /* NULL on OOM */
+void nnet__loop_release(nnet__loop_t *nl);
+uv_loop_t *nnet__loop_uv(nnet__loop_t *nl);
+/* Queue fn(arg) for a later turn (FIFO). 0 or UV_ENOMEM. */
+int nnet__defer(nnet__loop_t *nl, nnet__defer_fn fn, void *arg);
+/* Run queued work now (called at the end of internal libuv callbacks, so
+ * deferred work runs as soon as Node's nextTick would). Bounded: work
+ * queued while draining runs too, up to a cap per call. */
+void nnet__tick_drain(nnet__loop_t *nl);
+
+/* ---- core/error.c: building Node-shaped errors ----
+ * An nnet__error_t owns its strings and can be handed out as the public
+ * nnet_error_t (its first member). */
+typedef struct nnet__error_s {
+  nnet_error_t pub;
+  char *msg_owned;
+  char *addr_owned;
+  struct nnet__error_s *parts; /* AggregateError parts */
+} nnet__error_t;
+
+/* Node's errnoException / exceptionWithHostPort: message
+ * "<syscall> <CODE>[ <address>[:<port>]]". port < 0: none. */
+int nnet__error_sys(nnet__error_t *e, int code, const char *syscall,
+                    const char *address, int port);
+/* Node's uvExceptionWithHostPort (listen): message
+ * "<syscall> <CODE>: <uv message> <address>[:<port>]". */
+int nnet__error_uv(nnet__error_t *e, int code, const char *syscall,
+                   const char *address, int port);
+/* A Node-level error (NNET_ code) with a printf-formatted message; fmt NULL
+ * uses the default message of the code. */
+int nnet__error_node(nnet__error_t *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void nnet__error_clear(nnet__error_t *e);
+
+/* Calls the uncaught-error handler (emitter.c uses it). */
+void nnet__uncaught_error(void *target, const nnet_error_t *err);
+
+#endif
