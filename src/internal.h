@@ -24,7 +24,10 @@ char *nnet__strdup(const char *s);  /* NULL on OOM */
  * counter; an emit with stamp e calls listener l iff l.added < e and
  * (l.removed == 0 or l.removed > e). Removed entries are compacted only when
  * no emit is on the stack (depth == 0), and emits walk by index, never by
- * pointer, so growth during an emit is safe. */
+ * pointer, so growth during an emit is safe. A prepend during an emit shifts
+ * every index by one; emits correct their index by the number of prepends
+ * since they started. A fired `once` listener is never called again, even by
+ * an outer emit whose snapshot still holds it (Node's once-wrapper `fired`). */
 typedef struct {
   nnet_event_type_t type;
   nnet_listener_fn fn;
@@ -32,12 +35,15 @@ typedef struct {
   uint64_t added;
   uint64_t removed; /* 0: live */
   unsigned once : 1;
+  unsigned fired : 1; /* once listener already called */
 } nnet__listener_t;
 
 typedef struct {
   nnet__listener_t *items;
   size_t len, cap;
   uint64_t stamp;
+  uint64_t prepends;  /* prepends ever made (index correction for emits) */
+  size_t n_removed;   /* removed entries awaiting compaction */
   unsigned depth;     /* emits on the stack */
   unsigned live[NNET_EV_COUNT_]; /* live listener count per type */
 } nnet__emitter_t;
@@ -48,6 +54,7 @@ int nnet__emitter_on(nnet__emitter_t *em, nnet_event_type_t type,
                      nnet_listener_fn fn, void *ctx, int once, int prepend);
 int nnet__emitter_off(nnet__emitter_t *em, nnet_event_type_t type,
                       nnet_listener_fn fn, void *ctx);
+/* type NNET_EV_COUNT_: every type (Node's removeAllListeners()). */
 int nnet__emitter_remove_all(nnet__emitter_t *em, nnet_event_type_t type);
 size_t nnet__emitter_count(const nnet__emitter_t *em, nnet_event_type_t type);
 /* Calls the listeners of ev->type. For NNET_EV_ERROR with no listener,
@@ -77,18 +84,29 @@ void nnet__tick_drain(nnet__loop_t *nl);
 
 /* ---- core/error.c: building Node-shaped errors ----
  * An nnet__error_t owns its strings and can be handed out as the public
- * nnet_error_t (its first member). */
+ * nnet_error_t (its first member). Builders overwrite *e without releasing
+ * what it held: start from a zeroed struct or nnet__error_clear() first.
+ * On UV_ENOMEM a builder still leaves *e usable (code, name and a fixed
+ * message, no address), so the caller can emit a degraded error. `syscall`
+ * is borrowed: pass a string literal. */
 typedef struct nnet__error_s {
   nnet_error_t pub;
   char *msg_owned;
   char *addr_owned;
   struct nnet__error_s *parts; /* AggregateError parts */
+  char *extra_owned;           /* copied name/code_name/syscall (copy only) */
+  nnet_error_t *pub_parts;     /* pub.errors: shallow views of parts */
 } nnet__error_t;
 
 /* Node's errnoException / exceptionWithHostPort: message
- * "<syscall> <CODE>[ <address>[:<port>]]". port < 0: none. */
+ * "<syscall> <CODE>[ <address>[:<port>]]". port <= 0: none in the message;
+ * pub.port is -1 when port <= 0 (Node's Unix-socket errors have no port). */
 int nnet__error_sys(nnet__error_t *e, int code, const char *syscall,
                     const char *address, int port);
+/* Same with Node's localAddress suffix: "... - Local (<local>)" (Node's
+ * connect error when localAddress/localPort were given). local may be NULL. */
+int nnet__error_sys_ex(nnet__error_t *e, int code, const char *syscall,
+                       const char *address, int port, const char *local);
 /* Node's uvExceptionWithHostPort (listen): message
  * "<syscall> <CODE>: <uv message> <address>[:<port>]". */
 int nnet__error_uv(nnet__error_t *e, int code, const char *syscall,
@@ -97,6 +115,13 @@ int nnet__error_uv(nnet__error_t *e, int code, const char *syscall,
  * uses the default message of the code. */
 int nnet__error_node(nnet__error_t *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Node's NodeAggregateError(errors) (every Happy Eyeballs attempt failed):
+ * name "AggregateError", message "", code of parts[0], no syscall/address,
+ * port -1; the parts are deep-copied into pub.errors. n must be >= 1. */
+int nnet__error_aggregate(nnet__error_t *e, const nnet_error_t *parts,
+                          size_t n);
+/* Deep copy of any public error (e.g. one a user passed to destroy()). */
+int nnet__error_copy(nnet__error_t *e, const nnet_error_t *src);
 void nnet__error_clear(nnet__error_t *e);
 
 /* Calls the uncaught-error handler (emitter.c uses it). */

@@ -35,10 +35,12 @@ typedef struct nnet_socketaddress_s {
 
 /* contract. Node: new net.SocketAddress({address, family, port, flowlabel}).
  * address NULL gives Node's default ('127.0.0.1' or '::'); family 0 is
- * IPv4. Returns 0, or NNET_ERR_INVALID_ARG_VALUE (bad family or an address
- * that is not of the family), NNET_ERR_SOCKET_BAD_PORT (port outside
- * 0..65535), NNET_ERR_OUT_OF_RANGE (flowlabel > 0xfffff). On error *sa is
- * left unchanged. */
+ * IPv4. Returns 0, or NNET_ERR_INVALID_ARG_VALUE (bad family),
+ * NNET_ERR_SOCKET_BAD_PORT (port outside 0..65535), NNET_ERR_INVALID_ADDRESS
+ * (an address that is not of the family; Node's code),
+ * NNET_ERR_OUT_OF_RANGE (IPv6 flowlabel > 0xfffff; Node aborts), checked in
+ * that order. As in Node, IPv4 ignores flowlabel (reads back 0), and an IPv6
+ * "%zone" is accepted and dropped. On error *sa is left unchanged. */
 int nnet_socketaddress_init(nnet_socketaddress_t *sa, const char *address,
                             nnet_family_t family, int port,
                             uint32_t flowlabel);
@@ -64,7 +66,9 @@ typedef struct nnet_blocklist_s nnet_blocklist_t;
 nnet_blocklist_t *nnet_blocklist_new(void);
 /* contract. NULL is a no-op. */
 void nnet_blocklist_free(nnet_blocklist_t *bl);
-/* contract. Node: blockList.addAddress(address[, type]). */
+/* contract. Node: blockList.addAddress(address[, type]). A bad address gives
+ * NNET_ERR_INVALID_ADDRESS, a bad family NNET_ERR_INVALID_ARG_VALUE, as in
+ * Node; likewise for add_range and add_subnet. */
 int nnet_blocklist_add_address(nnet_blocklist_t *bl, const char *address,
                                nnet_family_t family);
 /* contract. Node: blockList.addRange(start, end[, type]). start > end gives
@@ -92,18 +96,25 @@ const char *nnet_blocklist_rule(const nnet_blocklist_t *bl, size_t i);
 
 /* ---- beyond Node ---- */
 
-/* Node (>= 26 where it exists): remove the most recently added rule equal
- * to the given one. Returns 1 if a rule was removed, 0 if none matched,
- * <0 on bad input (same validation as the matching add). */
+/* Node (>= 26): blockList.removeAddress/removeRange/removeSubnet. As in
+ * Node 26, remove_address drops EVERY address rule that matches (an IPv4
+ * rule and its ::ffff: IPv6 twin match each other); remove_range and
+ * remove_subnet drop only the most recently added rule of the same family
+ * with the same bounds. Returns 1 if a rule was removed, 0 if none
+ * matched, <0 on bad input (same validation as the matching add). */
 int nnet_blocklist_remove_address(nnet_blocklist_t *bl, const char *address,
                                   nnet_family_t family);
 int nnet_blocklist_remove_range(nnet_blocklist_t *bl, const char *start,
                                 const char *end, nnet_family_t family);
 int nnet_blocklist_remove_subnet(nnet_blocklist_t *bl, const char *net,
                                  int prefix, nnet_family_t family);
-/* Add "10.0.0.0/8", "::1/128" or a bare address (whole-address prefix);
- * the family comes from the text. */
+/* Node (>= 26): blockList.addCIDR(cidr) / removeCIDR(cidr). "10.0.0.0/8",
+ * "::1/128": the family is IPv6 iff the address part has a ':'. The prefix
+ * is required and must be canonical decimal ("/08", "/+8" give
+ * NNET_ERR_INVALID_ARG_VALUE); out of range is NNET_ERR_OUT_OF_RANGE.
+ * remove_cidr returns 1 if a rule was removed, 0 if none matched. */
 int nnet_blocklist_add_cidr(nnet_blocklist_t *bl, const char *cidr);
+int nnet_blocklist_remove_cidr(nnet_blocklist_t *bl, const char *cidr);
 /* Remove every rule. */
 void nnet_blocklist_clear(nnet_blocklist_t *bl);
 /* Number of rules (same as nnet_blocklist_rule_count). */

@@ -38,7 +38,8 @@
   XX(ERR_INVALID_STATE, "Error", "Invalid state")                             \
   XX(ABORT_ERR, "AbortError", "The operation was aborted")                    \
   XX(ERR_PATH_TOO_LONG, "RangeError",                                         \
-     "The Unix socket path is longer than the platform allows")
+     "The Unix socket path is longer than the platform allows")              \
+  XX(ERR_INVALID_ADDRESS, "Error", "Invalid socket address")
 
 typedef enum {
   NNET_ERR_BASE_ = -20000,

@@ -1,0 +1,161 @@
+/* Node's EventEmitter: listeners in registration order, snapshot emits.
+ *
+ * Node's emit() clones the listener array, so a listener added during an
+ * emit is not called by it and one removed during it still is. Cloning on
+ * every emit would allocate on the hot path (every 'data'), so instead each
+ * add/remove/emit takes a stamp and an emit calls exactly the listeners
+ * that were live when its stamp was taken (see internal.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void nnet__emitter_init(nnet__emitter_t *em) {
+  memset(em, 0, sizeof(*em));
+}
+
+void nnet__emitter_free(nnet__emitter_t *em) {
+  nnet__free(em->items);
+  memset(em, 0, sizeof(*em));
+}
+
+/* Removed entries stay in place while any emit is on the stack, because
+ * those emits address listeners by index. */
+static void compact(nnet__emitter_t *em) {
+  if (em->depth > 0 || em->n_removed == 0) return;
+  size_t j = 0;
+  for (size_t i = 0; i < em->len; i++)
+    if (em->items[i].removed == 0) em->items[j++] = em->items[i];
+  em->len = j;
+  em->n_removed = 0;
+}
+
+static void mark_removed(nnet__emitter_t *em, nnet__listener_t *l,
+                         uint64_t stamp) {
+  l->removed = stamp;
+  em->live[l->type]--;
+  em->n_removed++;
+}
+
+static int grow(nnet__emitter_t *em) {
+  if (em->len < em->cap) return 0;
+  size_t cap = em->cap ? em->cap * 2 : 4;
+  nnet__listener_t *items = nnet__realloc(em->items, cap * sizeof(*items));
+  if (items == NULL) return UV_ENOMEM;
+  em->items = items;
+  em->cap = cap;
+  return 0;
+}
+
+int nnet__emitter_on(nnet__emitter_t *em, nnet_event_type_t type,
+                     nnet_listener_fn fn, void *ctx, int once, int prepend) {
+  if ((unsigned)type >= NNET_EV_COUNT_ || fn == NULL) return UV_EINVAL;
+  compact(em);
+  if (grow(em) != 0) return UV_ENOMEM;
+  nnet__listener_t l = {type, fn, ctx, ++em->stamp, 0, once ? 1 : 0, 0};
+  if (prepend) {
+    memmove(em->items + 1, em->items, em->len * sizeof(*em->items));
+    em->items[0] = l;
+    em->prepends++;
+  } else {
+    em->items[em->len] = l;
+  }
+  em->len++;
+  em->live[type]++;
+  return 0;
+}
+
+/* Node's removeListener walks from the end: the most recent registration of
+ * the same (type, fn, ctx) goes first. */
+int nnet__emitter_off(nnet__emitter_t *em, nnet_event_type_t type,
+                      nnet_listener_fn fn, void *ctx) {
+  if ((unsigned)type >= NNET_EV_COUNT_) return UV_EINVAL;
+  for (size_t i = em->len; i-- > 0;) {
+    nnet__listener_t *l = &em->items[i];
+    if (l->removed == 0 && l->type == type && l->fn == fn && l->ctx == ctx) {
+      mark_removed(em, l, ++em->stamp);
+      break;
+    }
+  }
+  compact(em);
+  return 0;
+}
+
+int nnet__emitter_remove_all(nnet__emitter_t *em, nnet_event_type_t type) {
+  if ((unsigned)type > NNET_EV_COUNT_) return UV_EINVAL;
+  uint64_t stamp = ++em->stamp;
+  for (size_t i = 0; i < em->len; i++) {
+    nnet__listener_t *l = &em->items[i];
+    if (l->removed == 0 && (type == NNET_EV_COUNT_ || l->type == type))
+      mark_removed(em, l, stamp);
+  }
+  compact(em);
+  return 0;
+}
+
+size_t nnet__emitter_count(const nnet__emitter_t *em, nnet_event_type_t type) {
+  if ((unsigned)type >= NNET_EV_COUNT_) return 0;
+  return em->live[type];
+}
+
+static int in_snapshot(const nnet__listener_t *l, nnet_event_type_t type,
+                       uint64_t e) {
+  if (l->type != type || l->added >= e || l->fired) return 0;
+  return l->removed == 0 || l->removed > e;
+}
+
+size_t nnet__emit(nnet__emitter_t *em, const nnet_event_t *ev) {
+  nnet_event_type_t type = ev->type;
+  if ((unsigned)type >= NNET_EV_COUNT_) return 0;
+  if (type == NNET_EV_ERROR && em->live[type] == 0) {
+    nnet__uncaught_error(ev->target, ev->u.error);
+    return 0;
+  }
+  uint64_t e = ++em->stamp;
+  uint64_t prepends0 = em->prepends;
+  size_t called = 0;
+  em->depth++;
+  for (size_t i = 0;; i++) {
+    /* Every prepend since this emit began moved our position one right. */
+    size_t k = i + (size_t)(em->prepends - prepends0);
+    if (k >= em->len) break;
+    nnet__listener_t *l = &em->items[k];
+    if (!in_snapshot(l, type, e)) continue;
+    if (l->once) {
+      l->fired = 1;
+      if (l->removed == 0) mark_removed(em, l, ++em->stamp);
+    }
+    /* Copy out: the call may grow (move) the array. */
+    nnet_listener_fn fn = l->fn;
+    void *ctx = l->ctx;
+    fn(ev, ctx);
+    called++;
+  }
+  em->depth--;
+  compact(em);
+  return called;
+}
+
+/* ---- 'error' with no listener ------------------------------------------- */
+
+static nnet_uncaught_error_fn uncaught_fn;
+static void *uncaught_ctx;
+
+void nnet_set_uncaught_error_handler(nnet_uncaught_error_fn fn, void *ctx) {
+  uncaught_fn = fn;
+  uncaught_ctx = fn ? ctx : NULL;
+}
+
+/* Node throws here and the process dies; a silent error would be worse. */
+void nnet__uncaught_error(void *target, const nnet_error_t *err) {
+  if (uncaught_fn != NULL) {
+    uncaught_fn(target, err, uncaught_ctx);
+    return;
+  }
+  fprintf(stderr, "nodenet: unhandled 'error' event: %s %s\n",
+          err && err->code_name ? err->code_name : "UNKNOWN",
+          err && err->message ? err->message : "");
+  fflush(stderr);
+  abort();
+}

@@ -1,0 +1,207 @@
+/* net.Socket internals shared by src/net/socket*.c, connect.c, lookup.c,
+ * timeout.c, sockopt.c, src/stream/writable.c and the server (accept path).
+ * Not installed. */
+#ifndef NNET_SOCKET_INTERNAL_H
+#define NNET_SOCKET_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "internal.h"
+
+/* ---- the contract with the server (server.c) ------------------------------
+ * nnet__socket_accept: uv_accept()s one pending connection of server_handle
+ * into a new socket configured from o (allowHalfOpen, pauseOnConnect,
+ * noDelay, keepAlive, highWaterMark). The socket is not reading yet and has
+ * emitted nothing. Returns 0, UV_ENOMEM or the uv_accept error (then
+ * nothing was created, *out is NULL). The server calls nnet__socket_start()
+ * after its 'connection' listeners ran. */
+int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
+                        uv_stream_t *server_handle, bool is_pipe,
+                        const nnet_server_opts_t *o, nnet_socket_t **out);
+/* Starts reading unless pauseOnConnect or the listeners paused/destroyed
+ * it. */
+void nnet__socket_start(nnet_socket_t *s);
+/* Closes an accepted socket that was never handed to the user (blocked or
+ * dropped peer): no event is emitted and nnet__server_connection_closed()
+ * is NOT called. The memory is freed once the handle is closed. */
+void nnet__socket_discard(nnet_socket_t *s);
+/* Peer address of an accepted socket, as Node's remoteAddress/Port/Family
+ * (for 'drop' and blockList): 0 or a UV error (pipes: UV_ENOTSUP). */
+int nnet__socket_peer(const nnet_socket_t *s, nnet_socketaddress_t *out);
+/* Defined by server.c: an accepted socket (handed to 'connection') has
+ * emitted 'close'. Called once per socket, after its 'close' emit. */
+void nnet__server_connection_closed(nnet_server_t *srv);
+
+/* ---- the socket ---------------------------------------------------------- */
+
+/* One write() / writev() / end(data) call. Bytes that could not be sent at
+ * once are copied into data[] (one allocation per queued write). */
+typedef struct nnet__wreq_s {
+  struct nnet__wreq_s *next;
+  nnet_write_cb cb;
+  void *ctx;
+  size_t len;       /* bytes still counted in writableLength */
+  uv_buf_t buf;     /* the unsent part, pointing into data[] */
+  char data[];
+} nnet__wreq_t;
+
+/* A completed write whose callback is due (Node's afterWriteTick). */
+typedef struct {
+  nnet_write_cb cb;
+  void *ctx;
+  int status;
+} nnet__wdone_t;
+
+/* Socket flags (nnet_socket_t.flags). */
+enum {
+  NNET__S_CONNECTING = 1u << 0,  /* connect() in progress (lookup/attempt) */
+  NNET__S_CONNECTED = 1u << 1,   /* handle open and usable */
+  NNET__S_READABLE = 1u << 2,    /* Node: readable side open */
+  NNET__S_WRITABLE = 1u << 3,    /* Node: writable side open */
+  NNET__S_PAUSED = 1u << 4,      /* user pause() (or pauseOnConnect) */
+  NNET__S_READING = 1u << 5,     /* uv_read_start active */
+  NNET__S_DESTROYED = 1u << 6,
+  NNET__S_CLOSED = 1u << 7,      /* 'close' emitted */
+  NNET__S_ENDING = 1u << 8,      /* end() called (Node: writable ending) */
+  NNET__S_SHUTDOWN = 1u << 9,    /* uv_shutdown issued */
+  NNET__S_FINISHED = 1u << 10,   /* 'finish' emitted */
+  NNET__S_EOF = 1u << 11,        /* peer ended: 'end' due or emitted */
+  NNET__S_END_EMITTED = 1u << 12,
+  NNET__S_HALF_OPEN = 1u << 13,  /* allowHalfOpen */
+  NNET__S_HANDLE_INIT = 1u << 14, /* h is initialised and must be closed */
+  NNET__S_UNREF = 1u << 15,
+  NNET__S_NEED_DRAIN = 1u << 16,
+  NNET__S_ACCEPTED = 1u << 17,   /* server's: report its close */
+  NNET__S_DISCARD = 1u << 18,    /* closing silently */
+  NNET__S_ERRORED = 1u << 19,    /* 'error' emitted / due */
+  NNET__S_DESTROY_SOON = 1u << 20,
+  NNET__S_WRITING = 1u << 21,    /* a uv_write is in flight */
+  NNET__S_EVER_CONNECTED = 1u << 22,
+  NNET__S_PIPE = 1u << 23,
+  NNET__S_DONE_SCHEDULED = 1u << 24, /* write callbacks deferred */
+  NNET__S_RESET = 1u << 25,      /* resetAndDestroy: close with RST */
+  NNET__S_NO_DELAY = 1u << 26,   /* wanted; applied on connect */
+  NNET__S_KEEP_ALIVE = 1u << 27,
+  NNET__S_READ_DEFERRED = 1u << 28, /* a deferred resume/start is queued */
+};
+
+struct nnet_socket_s {
+  nnet__emitter_t em;
+  nnet__loop_t *nl;
+  uv_loop_t *loop;
+  union {
+    uv_handle_t handle;
+    uv_stream_t stream;
+    uv_tcp_t tcp;
+    uv_pipe_t pipe;
+  } h;
+  uint32_t flags;
+  unsigned holds;   /* emits / internal calls on the stack */
+  unsigned retains; /* nnet_socket_retain() count */
+  unsigned pending_closes; /* uv_close callbacks outstanding */
+  void *data;       /* nnet_socket_set_data() */
+  nnet_server_t *server;
+
+  /* reading */
+  uint64_t bytes_read;
+  nnet_onread_fn onread;
+  char *onread_buf;
+  size_t onread_len;
+  void *onread_ctx;
+  void *decoder; /* string decoder (setEncoding), or NULL */
+  int encoding;  /* nnet_encoding_t */
+
+  /* writing (src/stream/writable.c) */
+  size_t hwm;
+  size_t wlen;       /* Node: writableLength */
+  uint64_t bytes_written;
+  unsigned corked;
+  nnet__wreq_t *wq_head, *wq_tail;  /* buffered: not yet handed to libuv */
+  nnet__wreq_t *inflight;           /* the batch in the uv_write */
+  size_t inflight_len;
+  uv_write_t wreq;
+  uv_shutdown_t sreq;
+  nnet__wdone_t *done;              /* callbacks due on a later turn */
+  size_t done_len, done_cap;
+  nnet_write_cb end_cb;             /* end(cb): runs at 'finish' */
+  void *end_ctx;
+
+  /* error to report at destroy time */
+  nnet__error_t err;
+  bool has_err;
+
+  /* connecting (connect.c / lookup.c) */
+  void *connect_state; /* owned by connect.c while connecting */
+  unsigned keep_alive_delay; /* ms, for setKeepAlive before connect */
+  unsigned user_timeout;
+
+  /* idle timeout (timeout.c) */
+  unsigned timeout_ms;
+  uv_timer_t *timer; /* lazily created, closed with the socket */
+  uint64_t last_active;
+};
+
+/* ---- lifetime (socket.c) ---- */
+int nnet__socket_alloc(nnet__loop_t *nl, const nnet_socket_opts_t *o,
+                       nnet_socket_t **out);
+void nnet__socket_hold(nnet_socket_t *s);
+/* Drops a hold; frees the socket when it can go. Returns true if s is
+ * still alive. */
+bool nnet__socket_unhold(nnet_socket_t *s);
+/* Emit ev on s (holds s around the call). */
+void nnet__socket_emit(nnet_socket_t *s, nnet_event_t *ev);
+void nnet__socket_emit_simple(nnet_socket_t *s, nnet_event_type_t type);
+/* Destroy with an already built error (moved into the socket). */
+void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err);
+/* Initialise s->h as TCP or pipe on the loop. */
+int nnet__socket_handle_init(nnet_socket_t *s, bool is_pipe);
+static inline bool nnet__socket_dead(const nnet_socket_t *s) {
+  return (s->flags & NNET__S_DESTROYED) != 0;
+}
+
+/* ---- reading (socket_read.c) ---- */
+void nnet__socket_read_start(nnet_socket_t *s);
+void nnet__socket_read_stop(nnet_socket_t *s);
+/* The connection is usable (connect done / accepted / fd opened). */
+void nnet__socket_on_connected(nnet_socket_t *s);
+
+/* ---- writing (src/stream/writable.c) ---- */
+/* Hand buffered writes to libuv (after connect or uncork). */
+void nnet__writable_flush(nnet_socket_t *s);
+/* Fail every queued write with err (destroy); their callbacks run on a
+ * later turn, before 'close'. */
+void nnet__writable_abort(nnet_socket_t *s, int err);
+/* Runs due write callbacks now (before 'close'). */
+void nnet__writable_run_done(nnet_socket_t *s);
+void nnet__writable_free(nnet_socket_t *s);
+/* Called when the writable side should finish after the queue drained. */
+void nnet__writable_maybe_finish(nnet_socket_t *s);
+
+/* ---- connect (connect.c / lookup.c) ---- */
+/* Connect to one resolved address (the lookup step calls this). */
+void nnet__connect_attempt(nnet_socket_t *s, const struct sockaddr *sa);
+/* Start resolving the host of the current connect. */
+int nnet__lookup_start(nnet_socket_t *s);
+/* Report a connect failure: builds the Node error and destroys s. */
+void nnet__connect_fail(nnet_socket_t *s, int err, const char *syscall,
+                        const char *address, int port);
+void nnet__connect_cancel(nnet_socket_t *s);
+
+/* ---- idle timeout (timeout.c) ---- */
+void nnet__timeout_touch(nnet_socket_t *s); /* activity: re-arm */
+void nnet__timeout_close(nnet_socket_t *s);
+
+/* ---- socket options (sockopt.c) ---- */
+int nnet__sockopt_no_delay(nnet_socket_t *s, bool enable);
+int nnet__sockopt_keep_alive(nnet_socket_t *s, bool enable,
+                             unsigned delay_ms);
+int nnet__sockopt_user_timeout(nnet_socket_t *s, unsigned ms);
+/* Apply options asked for before the connection existed. */
+void nnet__sockopt_apply_pending(nnet_socket_t *s);
+/* Make SIGPIPE harmless for this process (idempotent, thread-safe). */
+void nnet__sigpipe_guard(void);
+
+#endif
