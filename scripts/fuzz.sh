@@ -16,7 +16,7 @@ for bin in build/fuzz/test/fuzz/fuzz_*; do
   [ -d "$seeds" ] && cp -r "$seeds"/. "$work"/ 2>/dev/null || true
   if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=0 "$work" >"$work.log" 2>&1; then
-    echo "fuzz $name: clean ($(grep -o '#[0-9]*' "$work.log" | tail -1 | tr -d '#') runs)"
+    echo "fuzz $name: clean ($(grep -o 'Done [0-9]* runs' "$work.log" | tail -1) in ${secs}s)"
   else
     echo "fuzz $name: FINDING"; tail -50 "$work.log"; status=1
   fi

@@ -127,4 +127,27 @@ void nnet__error_clear(nnet__error_t *e);
 /* Calls the uncaught-error handler (emitter.c uses it). */
 void nnet__uncaught_error(void *target, const nnet_error_t *err);
 
+/* ---- net/abort.c: AbortController / AbortSignal ----
+ * An object that takes a `signal` option embeds one nnet__abort_sub_t and
+ * subscribes it; no allocation, so subscribing cannot fail. On abort every
+ * subscriber is unlinked, then its fn(arg) is called, synchronously inside
+ * nnet_abort_controller_abort() (as Node's 'abort' listeners run): defer the
+ * visible effects (close, destroy) as Node does. Unsubscribing is idempotent
+ * and safe at any time, including from inside fn and after the controller
+ * was freed (freeing unlinks every subscriber without calling it). */
+typedef void (*nnet__abort_fn)(void *arg);
+typedef struct nnet__abort_sub_s {
+  struct nnet__abort_sub_s *next, *prev;
+  nnet_abort_controller_t *ac; /* NULL: not subscribed */
+  nnet__abort_fn fn;
+  void *arg;
+} nnet__abort_sub_t;
+
+/* Subscribes sub (must not be subscribed already). Returns 1 without
+ * subscribing if ac is already aborted (the caller acts as for an abort,
+ * on a later turn), else 0. */
+int nnet__abort_subscribe(nnet_abort_controller_t *ac, nnet__abort_sub_t *sub,
+                          nnet__abort_fn fn, void *arg);
+void nnet__abort_unsubscribe(nnet__abort_sub_t *sub);
+
 #endif

@@ -184,8 +184,8 @@ int nnet_blocklist_add_address(nnet_blocklist_t *bl, const char *address,
   return push_rule(bl, &r);
 }
 
-static int parse_range(const char *start, const char *end,
-                       nnet_family_t family, rule_t *r) {
+static int parse_range(const char *start, const char *end, nnet_family_t family,
+                       rule_t *r) {
   int fam, err = parse_arg(start, family, &fam, r->a);
   if (err == 0) err = parse_arg(end, family, &fam, r->b);
   if (err) return err;
@@ -216,8 +216,8 @@ static int parse_subnet(const char *net, int prefix, nnet_family_t family,
   return 0;
 }
 
-int nnet_blocklist_add_subnet(nnet_blocklist_t *bl, const char *net,
-                              int prefix, nnet_family_t family) {
+int nnet_blocklist_add_subnet(nnet_blocklist_t *bl, const char *net, int prefix,
+                              nnet_family_t family) {
   rule_t r = {0};
   int err = parse_subnet(net, prefix, family, &r);
   if (err) return err;

@@ -72,8 +72,7 @@ int nnet__ipv6_parse(const char *s, size_t len, uint8_t out[16]) {
     int val = hex_group(s, len, &i);
     if (i < len && s[i] == '.') { /* dotted IPv4 tail: last 32 bits */
       uint8_t v4[4];
-      if (n > 6 || nnet__ipv4_parse(s + start, len - start, v4) != 0)
-        return -1;
+      if (n > 6 || nnet__ipv4_parse(s + start, len - start, v4) != 0) return -1;
       words[n++] = (uint16_t)(v4[0] << 8 | v4[1]);
       words[n++] = (uint16_t)(v4[2] << 8 | v4[3]);
       i = len;
@@ -107,10 +106,9 @@ int nnet__ipv6_parse(const char *s, size_t len, uint8_t out[16]) {
   return 0;
 }
 
-/* The regex's zone: '%' then one or more of [0-9A-Za-z.:-] to the end. */
 static int is_zone_char(unsigned char c) {
-  return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
-         c == '-' || c == '.' || c == ':';
+  return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '-' ||
+         c == '.' || c == ':';
 }
 
 bool nnet_is_ipv4(const char *input) {
@@ -119,15 +117,11 @@ bool nnet_is_ipv4(const char *input) {
   return nnet__ipv4_parse(input, strlen(input), tmp) == 0;
 }
 
-bool nnet_is_ipv6(const char *input) {
+/* The regex's zone: '%' then one or more of [0-9A-Za-z.:-] to the end. */
+static bool is_ipv6_len(const char *input, size_t len) {
   uint8_t tmp[16];
-  size_t len, addr_len;
-  const char *pct;
-
-  if (input == NULL) return false;
-  len = strlen(input);
-  pct = memchr(input, '%', len);
-  addr_len = pct ? (size_t)(pct - input) : len;
+  const char *pct = memchr(input, '%', len);
+  size_t addr_len = pct ? (size_t)(pct - input) : len;
   if (pct) {
     const char *z = pct + 1, *end = input + len;
     if (z == end) return false;
@@ -137,10 +131,19 @@ bool nnet_is_ipv6(const char *input) {
   return nnet__ipv6_parse(input, addr_len, tmp) == 0;
 }
 
+bool nnet_is_ipv6(const char *input) {
+  return input != NULL && is_ipv6_len(input, strlen(input));
+}
+
+/* An IPv6 address always has a ':' and an IPv4 one never does, so one
+ * look decides which scanner to run. */
 int nnet_is_ip(const char *input) {
-  if (nnet_is_ipv4(input)) return 4;
-  if (nnet_is_ipv6(input)) return 6;
-  return 0;
+  uint8_t tmp[4];
+  size_t len;
+  if (input == NULL) return 0;
+  len = strlen(input);
+  if (memchr(input, ':', len)) return is_ipv6_len(input, len) ? 6 : 0;
+  return nnet__ipv4_parse(input, len, tmp) == 0 ? 4 : 0;
 }
 
 int nnet__ip_parse_node(const char *s, int family, uint8_t out[16]) {

@@ -21,8 +21,9 @@ void nnet__socketaddress_set(nnet_socketaddress_t *sa, nnet_family_t family,
 }
 
 /* Node validates in this order: family, port, flowlabel type (JS), then
- * the address (C++: ERR_INVALID_ADDRESS), then the flow label range (Node v20..26 abort the process on an IPv6 flowlabel > 0xfffff; we
- * return NNET_ERR_OUT_OF_RANGE). IPv4 ignores the flow label (reads 0). */
+ * the address (C++: ERR_INVALID_ADDRESS), then the flow label range (Node
+ * v20..26 abort the process on an IPv6 flowlabel > 0xfffff; we return
+ * NNET_ERR_OUT_OF_RANGE). IPv4 ignores the flow label (reads 0). */
 int nnet_socketaddress_init(nnet_socketaddress_t *sa, const char *address,
                             nnet_family_t family, int port,
                             uint32_t flowlabel) {

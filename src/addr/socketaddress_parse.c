@@ -62,8 +62,7 @@ static int whatwg_ipv4(const char *s, size_t len, uint8_t out[4]) {
   if (len == 0) return -1;
   for (i = 0; i <= len; i++) {
     if (i < len && s[i] != '.') continue;
-    if (n == 4 || ipv4_number(s + start, i - start, &parts[n]) != 0)
-      return -1;
+    if (n == 4 || ipv4_number(s + start, i - start, &parts[n]) != 0) return -1;
     n++;
     start = i + 1;
   }
@@ -135,7 +134,8 @@ int nnet_socketaddress_parse(nnet_socketaddress_t *sa, const char *input) {
   p = buf + i;
   len -= i;
   for (end = 0; end < len; end++)
-    if (p[end] == '/' || p[end] == '\\' || p[end] == '?' || p[end] == '#') break;
+    if (p[end] == '/' || p[end] == '\\' || p[end] == '?' || p[end] == '#')
+      break;
   for (at = end; at > 0 && p[at - 1] != '@'; at--) {
   }
   p += at; /* skip userinfo */

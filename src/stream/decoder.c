@@ -160,6 +160,30 @@ static int32_t utf8_step(utf8_state_t *s, uint8_t b, int *again) {
     }                                                     \
   } while (0)
 
+/* V8's String::NewFromUtf8 for one complete piece, re-emitted as UTF-8:
+ * runs of ASCII are copied in bulk (the common case for sockets), the rest
+ * goes through the replacement-aware state machine. UTF-8 input never
+ * yields surrogates, so no carried surrogate is involved. */
+static void utf8_piece(nnet__buf_t *o, const uint8_t *in, size_t len) {
+  utf8_state_t st;
+  utf8_reset(&st);
+  for (size_t i = 0; i < len; i++) {
+    if (st.need == 0 && in[i] < 0x80) {
+      size_t j = i;
+      while (j < len && in[j] < 0x80) j++;
+      memcpy(o->base + o->len, in + i, j - i);
+      o->len += j - i;
+      i = j - 1;
+      continue;
+    }
+    int again;
+    int32_t cp = utf8_step(&st, in[i], &again);
+    if (again) i--;
+    if (cp >= 0) put_utf8(o, (uint32_t)cp);
+  }
+  if (st.need != 0) put_utf8(o, REPLACEMENT);
+}
+
 /* ---- StringBytes::Encode: a complete piece of bytes to text -------------*/
 
 static const char b64_std[] =
@@ -198,7 +222,7 @@ static void make_string(nnet__decoder_t *d, nnet__buf_t *o, const uint8_t *in,
   static const char hex[] = "0123456789abcdef";
   switch (d->enc) {
     case NNET_ENC_UTF8:
-      UTF8_FOR_EACH(in, len, cp, put_cp(d, o, (uint32_t)cp));
+      utf8_piece(o, in, len);
       break;
     case NNET_ENC_UTF16LE:
       for (size_t i = 0; i + 1 < len; i += 2)

@@ -25,8 +25,8 @@ static void report(const char *what, const char *in, const char *got,
   cases++;
   if (strcmp(got, want) == 0) return;
   if (++mismatches <= 20)
-    fprintf(stderr, "MISMATCH %s(\"%s\"): nodenet %s, Node %s\n", what, in,
-            got, want);
+    fprintf(stderr, "MISMATCH %s(\"%s\"): nodenet %s, Node %s\n", what, in, got,
+            want);
 }
 
 /* Node's err.code is compared as is: nodenet returns Node's codes. */
@@ -50,9 +50,8 @@ static void case_sa(char *f[]) {
   nnet_socketaddress_t sa;
   int has = strcmp(f[1], "-") != 0, rc;
   if (has) unhex(f[1], in);
-  rc = nnet_socketaddress_init(&sa, has ? in : NULL,
-                               (nnet_family_t)atoi(f[2]), atoi(f[3]),
-                               (uint32_t)strtoul(f[4], NULL, 10));
+  rc = nnet_socketaddress_init(&sa, has ? in : NULL, (nnet_family_t)atoi(f[2]),
+                               atoi(f[3]), (uint32_t)strtoul(f[4], NULL, 10));
   if (rc == 0)
     nnet_socketaddress_to_json(&sa, got, sizeof got);
   else
@@ -98,8 +97,7 @@ static void scenario(FILE *fp, long nlines) {
     } else if (f[0][0] == 'r' && n == 5) {
       unhex(f[2], a);
       unhex(f[3], b);
-      report("addRange", a,
-             rc_text(nnet_blocklist_add_range(bl, a, b, fam)),
+      report("addRange", a, rc_text(nnet_blocklist_add_range(bl, a, b, fam)),
              node_code(f[4]));
     } else if (f[0][0] == 's' && n == 5) {
       unhex(f[2], a);

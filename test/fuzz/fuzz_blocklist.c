@@ -10,13 +10,12 @@
 #include "nodenet.h"
 
 /* assert() vanishes under NDEBUG (RelWithDebInfo); a finding must not. */
-#define CHECK(x)                                                      \
-  do {                                                                \
-    if (!(x)) {                                                       \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-              #x);                                                    \
-      abort();                                                        \
-    }                                                                 \
+#define CHECK(x)                                                            \
+  do {                                                                      \
+    if (!(x)) {                                                             \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x); \
+      abort();                                                              \
+    }                                                                       \
   } while (0)
 
 static const uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
@@ -50,15 +49,15 @@ static int bits_equal(const uint8_t *x, const uint8_t *y, int prefix) {
 /* Node's is_in_network(): q inside net/prefix. */
 static int in_network(const addr_t *q, const addr_t *net, int prefix) {
   uint8_t m[16];
-  if (q->fam == net->fam)
-    return bits_equal(q->b, net->b, prefix);
+  if (q->fam == net->fam) return bits_equal(q->b, net->b, prefix);
   if (q->fam == 4) { /* IPv4 address, IPv6 network: compare mapped form */
     memcpy(m, kMapped, 12);
     memcpy(m + 12, q->b, 4);
     return bits_equal(m, net->b, prefix);
   }
   /* IPv6 address, IPv4 network: must be mapped */
-  return memcmp(q->b, kMapped, 12) == 0 && bits_equal(q->b + 12, net->b, prefix);
+  return memcmp(q->b, kMapped, 12) == 0 &&
+         bits_equal(q->b + 12, net->b, prefix);
 }
 
 static int parse_addr(const char *s, int fam, addr_t *a) {
@@ -103,7 +102,8 @@ static void next_addr(const uint8_t **p, const uint8_t *end, addr_t *a,
   memset(a, 0, sizeof(*a));
   a->fam = sel & 1 ? 6 : 4;
   for (k = 0; k < (a->fam == 4 ? 4 : 16); k++)
-    a->b[k] = (k < 10 && a->fam == 6 && (sel & 2)) ? 0 : vals[(sel >> 2) + k & 7];
+    a->b[k] =
+        (k < 10 && a->fam == 6 && (sel & 2)) ? 0 : vals[(sel >> 2) + k & 7];
   if (a->fam == 6 && (sel & 2)) a->b[10] = a->b[11] = 0xff; /* mapped */
   if (*p < end && a->fam == 4) a->b[3] = *(*p)++;
   if (*p < end && a->fam == 6) a->b[15] = *(*p)++;
@@ -128,11 +128,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         next_addr(&p, end, &b, tb);
         if (a.fam == b.fam)
           CHECK((nnet_blocklist_add_range(bl, ta, tb, a.fam) == 0) ==
-                 (compare(&a, &b) <= 0));
+                (compare(&a, &b) <= 0));
         break;
       case 2:
         CHECK((nnet_blocklist_add_subnet(bl, ta, prefix, a.fam) == 0) ==
-               (prefix >= 0 && prefix <= (a.fam == 4 ? 32 : 128)));
+              (prefix >= 0 && prefix <= (a.fam == 4 ? 32 : 128)));
         break;
       case 3:
         CHECK(nnet_blocklist_remove_address(bl, ta, a.fam) >= 0);

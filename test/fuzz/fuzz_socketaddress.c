@@ -8,13 +8,12 @@
 #include "nodenet.h"
 
 /* assert() vanishes under NDEBUG (RelWithDebInfo); a finding must not. */
-#define CHECK(x)                                                      \
-  do {                                                                \
-    if (!(x)) {                                                       \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-              #x);                                                    \
-      abort();                                                        \
-    }                                                                 \
+#define CHECK(x)                                                            \
+  do {                                                                      \
+    if (!(x)) {                                                             \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #x); \
+      abort();                                                              \
+    }                                                                       \
   } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -30,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     CHECK(nnet_socketaddress_parse(&back, text) == 0);
     CHECK(strcmp(back.address, sa.address) == 0 && back.port == sa.port);
     CHECK(nnet_socketaddress_to_json(&sa, json, sizeof json) <
-           (int)sizeof json);
+          (int)sizeof json);
   }
   if (size > 0) {
     int port = size > 2 ? (data[0] << 8 | data[1]) - 100 : 0;

@@ -10,14 +10,22 @@ static const struct {
   const char *addr;
   nnet_family_t fam;
 } q[] = {
-    {"1.0.0.3", 0},         {"2.0.0.0", 0},
-    {"1.0.0.1", 0},         {"0.0.0.5", 0},
-    {"3.0.0.0", 0},         {"1.2.3.4", 0},
-    {"1.2.3.5", 0},         {"::ffff:1.2.3.4", NNET_IPV6},
-    {"::ffff:1.0.0.3", NNET_IPV6}, {"::1.2.3.4", NNET_IPV6},
-    {"1.2.3.4", NNET_IPV6}, {"::1", NNET_IPV6},
-    {"0.0.0.0", 0},         {"255.255.255.255", 0},
-    {"::ffff:0.0.0.0", NNET_IPV6}, {"::", NNET_IPV6},
+    {"1.0.0.3", 0},
+    {"2.0.0.0", 0},
+    {"1.0.0.1", 0},
+    {"0.0.0.5", 0},
+    {"3.0.0.0", 0},
+    {"1.2.3.4", 0},
+    {"1.2.3.5", 0},
+    {"::ffff:1.2.3.4", NNET_IPV6},
+    {"::ffff:1.0.0.3", NNET_IPV6},
+    {"::1.2.3.4", NNET_IPV6},
+    {"1.2.3.4", NNET_IPV6},
+    {"::1", NNET_IPV6},
+    {"0.0.0.0", 0},
+    {"255.255.255.255", 0},
+    {"::ffff:0.0.0.0", NNET_IPV6},
+    {"::", NNET_IPV6},
     {"ffff::", NNET_IPV6},
 };
 
@@ -30,11 +38,11 @@ static void expect(nnet_blocklist_t *bl, const char *want) {
     ck_assert_msg(got == want[i] - '0', "check(%s) = %d, Node %c", q[i].addr,
                   got, want[i]);
     /* the pre-parsed form gives the same answer */
-    ck_assert_int_eq(nnet_socketaddress_init(&sa, q[i].addr, q[i].fam, 0, 0) ==
-                             0
-                         ? nnet_blocklist_check_address(bl, &sa)
-                         : got,
-                     got);
+    ck_assert_int_eq(
+        nnet_socketaddress_init(&sa, q[i].addr, q[i].fam, 0, 0) == 0
+            ? nnet_blocklist_check_address(bl, &sa)
+            : got,
+        got);
   }
 }
 
@@ -84,8 +92,7 @@ START_TEST(bl_ipv6_rules_and_ipv4_queries) {
   nnet_blocklist_free(bl);
 
   bl = bl_new();
-  ck_assert_int_eq(nnet_blocklist_add_subnet(bl, "::ffff:1.2.3.4", 120, 6),
-                   0);
+  ck_assert_int_eq(nnet_blocklist_add_subnet(bl, "::ffff:1.2.3.4", 120, 6), 0);
   expect(bl, "00000111000000000");
   nnet_blocklist_free(bl);
 
@@ -148,9 +155,9 @@ END_TEST
 
 START_TEST(bl_rules_text_newest_first) {
   static const char *const want[] = {
-      "Address: IPv4 1.2.3.4",       "Range: IPv6 ::1-::2",
+      "Address: IPv4 1.2.3.4",        "Range: IPv6 ::1-::2",
       "Address: IPv6 ::ffff:1.2.3.4", "Subnet: IPv6 fe80::1/64",
-      "Subnet: IPv4 10.0.0.0/8",     "Range: IPv4 1.2.3.4-1.2.3.5",
+      "Subnet: IPv4 10.0.0.0/8",      "Range: IPv4 1.2.3.4-1.2.3.5",
       "Address: IPv4 1.2.3.4"};
   nnet_blocklist_t *bl = bl_new();
   size_t i;
@@ -201,12 +208,11 @@ START_TEST(bl_remove_as_node26) {
   nnet_blocklist_add_range(bl, "1.0.0.0", "2.0.0.0", 0);
   nnet_blocklist_add_range(bl, "1.0.0.0", "2.0.0.0", 0);
   nnet_blocklist_add_range(bl, "1.0.0.0", "3.0.0.0", 0);
-  ck_assert_int_eq(nnet_blocklist_remove_range(bl, "1.0.0.0", "2.0.0.0", 0),
-                   1);
+  ck_assert_int_eq(nnet_blocklist_remove_range(bl, "1.0.0.0", "2.0.0.0", 0), 1);
   expect_rules(bl, "Range: IPv4 1.0.0.0-3.0.0.0|Range: IPv4 1.0.0.0-2.0.0.0");
-  ck_assert_int_eq(nnet_blocklist_remove_range(bl, "::ffff:1.0.0.0",
-                                               "::ffff:3.0.0.0", 6),
-                   0);
+  ck_assert_int_eq(
+      nnet_blocklist_remove_range(bl, "::ffff:1.0.0.0", "::ffff:3.0.0.0", 6),
+      0);
   nnet_blocklist_clear(bl);
   nnet_blocklist_add_subnet(bl, "10.0.0.0", 8, 0);
   nnet_blocklist_add_subnet(bl, "10.1.0.0", 8, 0);

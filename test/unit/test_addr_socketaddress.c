@@ -31,10 +31,8 @@ START_TEST(sa_defaults) {
 END_TEST
 
 START_TEST(sa_errors_in_node_order) {
-  ck_assert_str_eq(json(NULL, (nnet_family_t)5, 0, 0),
-                   "ERR_INVALID_ARG_VALUE");
-  ck_assert_str_eq(json("x", (nnet_family_t)1, -1, 0),
-                   "ERR_INVALID_ARG_VALUE");
+  ck_assert_str_eq(json(NULL, (nnet_family_t)5, 0, 0), "ERR_INVALID_ARG_VALUE");
+  ck_assert_str_eq(json("x", (nnet_family_t)1, -1, 0), "ERR_INVALID_ARG_VALUE");
   ck_assert_str_eq(json(NULL, 0, -1, 0), "ERR_SOCKET_BAD_PORT");
   ck_assert_str_eq(json(NULL, 0, 65536, 0), "ERR_SOCKET_BAD_PORT");
   ck_assert_str_eq(json("x", NNET_IPV6, -1, 0), "ERR_SOCKET_BAD_PORT");
@@ -86,12 +84,11 @@ END_TEST
 
 START_TEST(sa_raw_bytes) {
   nnet_socketaddress_t sa;
-  static const uint8_t want6[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+  static const uint8_t want6[16] = {0, 0, 0,    0,    0, 0, 0, 0,
                                     0, 0, 0xff, 0xff, 1, 2, 3, 4};
   static const uint8_t want4[4] = {10, 0, 0, 1};
-  ck_assert_int_eq(nnet_socketaddress_init(&sa, "::ffff:1.2.3.4", NNET_IPV6,
-                                           8, 0),
-                   0);
+  ck_assert_int_eq(
+      nnet_socketaddress_init(&sa, "::ffff:1.2.3.4", NNET_IPV6, 8, 0), 0);
   ck_assert_mem_eq(sa.raw, want6, 16);
   ck_assert_int_eq(nnet_socketaddress_init(&sa, "10.0.0.1", 0, 8, 0), 0);
   ck_assert_mem_eq(sa.raw, want4, 4);
@@ -108,10 +105,12 @@ static const char *parse(const char *in) {
   return buf;
 }
 
-#define V4(a, p) \
-  "{\"address\":\"" a "\",\"port\":" #p ",\"family\":\"ipv4\",\"flowlabel\":0}"
-#define V6(a, p) \
-  "{\"address\":\"" a "\",\"port\":" #p ",\"family\":\"ipv6\",\"flowlabel\":0}"
+#define J(a, p, f)                                         \
+  "{\"address\":\"" a "\",\"port\":" #p ",\"family\":\"" f \
+  "\",\"flowlabel\":"                                      \
+  "0}"
+#define V4(a, p) J(a, p, "ipv4")
+#define V6(a, p) J(a, p, "ipv6")
 
 START_TEST(sa_parse_as_node26) {
   ck_assert_str_eq(parse("1.2.3.4:81"), V4("1.2.3.4", 81));
@@ -137,16 +136,18 @@ START_TEST(sa_parse_as_node26) {
   ck_assert_str_eq(parse("1.2.3.4\t:1"), V4("1.2.3.4", 1));
   ck_assert_str_eq(parse("1.2.3.4:9/x?y#z"), V4("1.2.3.4", 9));
   ck_assert_str_eq(parse("[::ffff:1.2.3.4]:443"), V6("::ffff:1.2.3.4", 443));
-  static const char *const bad[] = {
-      "::1",        "1.2.3.4:65536", "1.2.3.4:-1", "[fe80::1%eth0]:5",
-      "x:1",        "localhost:80",  "1.2.3.4:1a", " 1.2.3.4:1",
-      "1.2.3.256:1", "",             ":80",        "[1::",
-      "[::1]x",     "4294967296",    "1.2.3.4..",  "1.2.3.4:0x1",
-      "[::01.2.3.4]"};
+  static const char *const bad[] = {"::1",         "1.2.3.4:65536",
+                                    "1.2.3.4:-1",  "[fe80::1%eth0]:5",
+                                    "x:1",         "localhost:80",
+                                    "1.2.3.4:1a",  " 1.2.3.4:1",
+                                    "1.2.3.256:1", "",
+                                    ":80",         "[1::",
+                                    "[::1]x",      "4294967296",
+                                    "1.2.3.4..",   "1.2.3.4:0x1",
+                                    "[::01.2.3.4]"};
   size_t i;
   for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-    ck_assert_msg(strcmp(parse(bad[i]), "undefined") == 0, "parse(%s)",
-                  bad[i]);
+    ck_assert_msg(strcmp(parse(bad[i]), "undefined") == 0, "parse(%s)", bad[i]);
 }
 END_TEST
 

@@ -216,6 +216,38 @@ START_TEST(error_aggregate_oom) {
 }
 END_TEST
 
+/* The address layer's allocating calls (blockList.add*). */
+START_TEST(blocklist_oom) {
+  FOR_EACH_FAILURE({
+    nnet_blocklist_t *bl = nnet_blocklist_new();
+    if (bl == NULL) {
+      oom = 1;
+    } else {
+      int rc[4];
+      rc[0] = nnet_blocklist_add_address(bl, "10.0.0.1", NNET_IPV4);
+      rc[1] = nnet_blocklist_add_range(bl, "10.0.0.5", "10.0.0.9", NNET_IPV4);
+      rc[2] = nnet_blocklist_add_subnet(bl, "2001:db8::", 32, NNET_IPV6);
+      rc[3] = nnet_blocklist_add_address(bl, "::1", NNET_IPV6);
+      size_t ok = 0;
+      for (int i = 0; i < 4; i++) {
+        if (rc[i] == 0) {
+          ok++;
+        } else {
+          ck_assert_int_eq(rc[i], UV_ENOMEM);
+          oom = 1;
+        }
+      }
+      ck_assert_uint_eq(nnet_blocklist_rule_count(bl), ok);
+      /* a check after an OOM still answers (or reports OOM) */
+      int hit = nnet_blocklist_check(bl, "10.0.0.1", NNET_IPV4);
+      ck_assert(hit == (rc[0] == 0) || hit == UV_ENOMEM);
+      if (hit == UV_ENOMEM) oom = 1;
+      nnet_blocklist_free(bl);
+    }
+  });
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("core_alloc");
   TCase *tc = tcase_create("alloc");
@@ -225,6 +257,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, defer_oom);
   tcase_add_test(tc, error_builders_oom);
   tcase_add_test(tc, error_aggregate_oom);
+  tcase_add_test(tc, blocklist_oom);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -65,6 +65,12 @@ START_TEST(no_address) {
   ck_assert_ptr_null(e.pub.address);
   ck_assert_int_eq(e.pub.port, -1);
   nnet__error_clear(&e);
+  /* Node prints and sets the port only when it is > 0. */
+  ck_assert_int_eq(nnet__error_sys(&e, UV_EADDRNOTAVAIL, "bind", "10.9.9.9", 0),
+                   0);
+  ck_assert_str_eq(e.pub.message, "bind EADDRNOTAVAIL 10.9.9.9");
+  ck_assert_int_eq(e.pub.port, -1);
+  nnet__error_clear(&e);
 }
 END_TEST
 

@@ -1,0 +1,15 @@
+/* The table of subcommands. One line per command. */
+#ifndef NNET_CLI_COMMANDS_H
+#define NNET_CLI_COMMANDS_H
+
+#include "cli.h"
+
+static const cli_command_t cli_commands[] = {
+    {"isip", "tell whether each argument is an IPv4/IPv6 address", cmd_isip,
+     help_isip},
+    {"blocklist", "check addresses against BlockList rules", cmd_blocklist,
+     help_blocklist},
+    {NULL, NULL, NULL, NULL},
+};
+
+#endif
