@@ -44,7 +44,8 @@ void help_blocklist(void) {
 
 static int print_rules(const nnet_blocklist_t *bl) {
   size_t n = nnet_blocklist_rule_count(bl);
-  for (size_t i = 0; i < n; i++) printf("rule %s\n", nnet_blocklist_rule(bl, i));
+  for (size_t i = 0; i < n; i++)
+    printf("rule %s\n", nnet_blocklist_rule(bl, i));
   return 0;
 }
 

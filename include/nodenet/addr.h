@@ -42,8 +42,7 @@ typedef struct nnet_socketaddress_s {
  * that order. As in Node, IPv4 ignores flowlabel (reads back 0), and an IPv6
  * "%zone" is accepted and dropped. On error *sa is left unchanged. */
 int nnet_socketaddress_init(nnet_socketaddress_t *sa, const char *address,
-                            nnet_family_t family, int port,
-                            uint32_t flowlabel);
+                            nnet_family_t family, int port, uint32_t flowlabel);
 
 /* contract. Node (>= 22): SocketAddress.parse(input). Accepts "1.2.3.4:80",
  * "[::1]:80", and a bare address (port 0). Unlike Node, "[::1]:80" keeps
@@ -77,8 +76,8 @@ int nnet_blocklist_add_range(nnet_blocklist_t *bl, const char *start,
                              const char *end, nnet_family_t family);
 /* contract. Node: blockList.addSubnet(net, prefix[, type]). prefix outside
  * 0..32 / 0..128 gives NNET_ERR_OUT_OF_RANGE. */
-int nnet_blocklist_add_subnet(nnet_blocklist_t *bl, const char *net,
-                              int prefix, nnet_family_t family);
+int nnet_blocklist_add_subnet(nnet_blocklist_t *bl, const char *net, int prefix,
+                              nnet_family_t family);
 /* contract. Node: blockList.check(address[, type]): 1 blocked, 0 not
  * (an invalid address is 0, as in Node), <0 error. In allow-list mode
  * the answer is inverted: 1 for anything not listed. */

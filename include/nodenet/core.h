@@ -1,4 +1,5 @@
-/* Core: allocator, error payloads, events and listeners. See DESIGN.md §2-§5. */
+/* Core: allocator, error payloads, events and listeners. See DESIGN.md §2-§5.
+ */
 #ifndef NODENET_CORE_H
 #define NODENET_CORE_H
 
@@ -48,29 +49,29 @@ typedef struct nnet_error_s {
 
 /* ---- Events ---------------------------------------------------------------
  * One X-macro table: id and Node's event name cannot drift apart. */
-#define NNET_EVENT_MAP(XX)                                                   \
-  XX(CONNECT, "connect")                                                     \
-  XX(READY, "ready")                                                         \
-  XX(DATA, "data")                                                           \
-  XX(DRAIN, "drain")                                                         \
-  XX(END, "end")                                                             \
-  XX(FINISH, "finish")                                                       \
-  XX(ERROR, "error")                                                         \
-  XX(CLOSE, "close")                                                         \
-  XX(TIMEOUT, "timeout")                                                     \
-  XX(LOOKUP, "lookup")                                                       \
-  XX(LISTENING, "listening")                                                 \
-  XX(CONNECTION, "connection")                                               \
-  XX(DROP, "drop")                                                           \
-  XX(CONNECTION_ATTEMPT, "connectionAttempt")                                \
-  XX(CONNECTION_ATTEMPT_FAILED, "connectionAttemptFailed")                   \
+#define NNET_EVENT_MAP(XX)                                 \
+  XX(CONNECT, "connect")                                   \
+  XX(READY, "ready")                                       \
+  XX(DATA, "data")                                         \
+  XX(DRAIN, "drain")                                       \
+  XX(END, "end")                                           \
+  XX(FINISH, "finish")                                     \
+  XX(ERROR, "error")                                       \
+  XX(CLOSE, "close")                                       \
+  XX(TIMEOUT, "timeout")                                   \
+  XX(LOOKUP, "lookup")                                     \
+  XX(LISTENING, "listening")                               \
+  XX(CONNECTION, "connection")                             \
+  XX(DROP, "drop")                                         \
+  XX(CONNECTION_ATTEMPT, "connectionAttempt")              \
+  XX(CONNECTION_ATTEMPT_FAILED, "connectionAttemptFailed") \
   XX(CONNECTION_ATTEMPT_TIMEOUT, "connectionAttemptTimeout")
 
 typedef enum {
 #define NNET_EVENT_ENUM_(id, name) NNET_EV_##id,
   NNET_EVENT_MAP(NNET_EVENT_ENUM_)
 #undef NNET_EVENT_ENUM_
-  NNET_EV_COUNT_
+      NNET_EV_COUNT_
 } nnet_event_type_t;
 
 /* Node's event name ("data"), or NULL for an unknown id. */
@@ -82,11 +83,17 @@ typedef struct nnet_event_s {
   void *target; /* the nnet_socket_t * or nnet_server_t * that emitted */
   union {
     /* 'data': bytes, or after setEncoding() the decoded text as UTF-8. */
-    struct { const char *base; size_t len; bool is_string; } data;
+    struct {
+      const char *base;
+      size_t len;
+      bool is_string;
+    } data;
     /* 'error' */
     const nnet_error_t *error;
     /* 'close': socket hadError (always false for servers) */
-    struct { bool had_error; } close;
+    struct {
+      bool had_error;
+    } close;
     /* 'lookup': (err, address, family, host); err NULL on success */
     struct {
       const nnet_error_t *err;
@@ -95,7 +102,9 @@ typedef struct nnet_event_s {
       const char *host;
     } lookup;
     /* 'connection': the accepted socket, valid until its own 'close' */
-    struct { nnet_socket_t *socket; } connection;
+    struct {
+      nnet_socket_t *socket;
+    } connection;
     /* 'drop': the six address fields (NULL / -1 for Unix sockets) */
     struct {
       const char *local_address;

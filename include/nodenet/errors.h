@@ -14,7 +14,7 @@
 
 #define NNET_ERR_MAP(XX)                                                      \
   XX(ERR_SERVER_ALREADY_LISTEN, "Error",                                      \
-     "Listen method has been called more than once without closing.")        \
+     "Listen method has been called more than once without closing.")         \
   XX(ERR_SERVER_NOT_RUNNING, "Error", "Server is not running.")               \
   XX(ERR_SOCKET_CLOSED, "Error", "Socket is closed")                          \
   XX(ERR_SOCKET_CLOSED_BEFORE_CONNECTION, "Error",                            \
@@ -38,7 +38,7 @@
   XX(ERR_INVALID_STATE, "Error", "Invalid state")                             \
   XX(ABORT_ERR, "AbortError", "The operation was aborted")                    \
   XX(ERR_PATH_TOO_LONG, "RangeError",                                         \
-     "The Unix socket path is longer than the platform allows")              \
+     "The Unix socket path is longer than the platform allows")               \
   XX(ERR_INVALID_ADDRESS, "Error", "Invalid socket address")
 
 typedef enum {
@@ -46,7 +46,7 @@ typedef enum {
 #define NNET_ERR_ENUM_(code, cls, msg) NNET_##code,
   NNET_ERR_MAP(NNET_ERR_ENUM_)
 #undef NNET_ERR_ENUM_
-  NNET_ERR_END_
+      NNET_ERR_END_
 } nnet_errno_t;
 
 /* Node's err.code for any code this library returns: "ECONNREFUSED",

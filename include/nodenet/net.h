@@ -41,12 +41,18 @@ int nnet_encoding_from_name(const char *name);
 
 /* ---- Abort controller (Node: AbortController; its .signal is passed as the
  * `signal` option of servers and sockets). ---- */
+/* Node: new AbortController(). NULL on out of memory. */
 nnet_abort_controller_t *nnet_abort_controller_new(void);
-/* Aborts: every object listening on it is closed (servers) or destroyed with
- * an AbortError (sockets). Idempotent. */
+/* Node: controller.abort(). Every object listening on it is closed
+ * (servers: as server.close()) or destroyed with an AbortError (sockets:
+ * code ABORT_ERR, "The operation was aborted"); their events follow on
+ * later turns. A server given an already aborted signal closes before
+ * 'listening'. Idempotent. */
 void nnet_abort_controller_abort(nnet_abort_controller_t *ac);
+/* Node: signal.aborted */
 bool nnet_abort_controller_is_aborted(const nnet_abort_controller_t *ac);
-/* Frees the controller; objects still using it stop listening to it. */
+/* Frees the controller; objects still using it stop listening to it.
+ * NULL is a no-op. */
 void nnet_abort_controller_free(nnet_abort_controller_t *ac);
 
 /* ---- Server ------------------------------------------------------------- */
@@ -66,7 +72,12 @@ typedef struct nnet_server_opts_s {
 void nnet_server_opts_init(nnet_server_opts_t *o);
 
 /* Node: net.createServer([options][, connectionListener]). The listener (if
- * not NULL) is added for 'connection'. opts NULL means defaults. */
+ * not NULL) is added for 'connection'. opts NULL means defaults. Accepted
+ * sockets get allowHalfOpen, pauseOnConnect, noDelay, keepAlive and
+ * highWaterMark from opts; a peer matched by block_list is closed right
+ * after accept and nothing is emitted. Accept failures come as 'error'
+ * (syscall "accept"), except EMFILE/ENFILE: libuv sheds the backlog with
+ * its reserved descriptor and the server keeps serving (not reported). */
 int nnet_create_server(const nnet_server_opts_t *opts,
                        nnet_listener_fn connection_listener, void *ctx,
                        nnet_server_t **out);
@@ -78,22 +89,31 @@ typedef struct nnet_listen_opts_s {
   const char *path;    /* Unix socket path ("\0name" via path_len: abstract) */
   size_t path_len;     /* 0: strlen(path); needed for abstract names */
   int backlog;         /* 511 */
-  bool exclusive;
+  bool exclusive;       /* accepted; no effect (no cluster) */
   bool readable_all;
   bool writable_all;
   bool ipv6_only;
   bool reuse_port;
-  int fd;              /* -1; >= 0: listen on this existing socket fd */
+  int fd;              /* -1; >= 0: listen on this existing socket fd
+                        * (TCP or Unix); the server owns it from then on */
   nnet_abort_controller_t *signal;
 } nnet_listen_opts_t;
 
 void nnet_listen_opts_init(nnet_listen_opts_t *o);
 
-/* Node: server.listen(...). Every form goes through this one call. The
- * listener, if not NULL, is added once for 'listening'. Returns 0 (the
- * outcome arrives as 'listening' or 'error'), or synchronously
- * NNET_ERR_SERVER_ALREADY_LISTEN, NNET_ERR_SOCKET_BAD_PORT,
- * NNET_ERR_INVALID_ARG_VALUE, NNET_ERR_PATH_TOO_LONG. */
+/* Node: server.listen(...). Every form goes through this one call; opts
+ * NULL is listen() (a random port on "::"). The form is chosen as Node
+ * does: fd >= 0, else port >= 0 (host names are resolved first), else path.
+ * The listener, if not NULL, is added once for 'listening'. Returns 0 (the
+ * outcome arrives as 'listening' or 'error': "listen EADDRINUSE: address
+ * already in use 127.0.0.1:8080", syscall "listen"; host lookup failures as
+ * Node's dns errors, code ENOTFOUND), or synchronously
+ * NNET_ERR_SERVER_ALREADY_LISTEN (also while a host lookup is running),
+ * NNET_ERR_SOCKET_BAD_PORT, NNET_ERR_INVALID_ARG_VALUE (no port/path/fd,
+ * empty path), NNET_ERR_PATH_TOO_LONG (Node silently truncates; we refuse),
+ * a uv_pipe_chmod error for readable_all/writable_all (Node throws), or
+ * UV_ENOMEM. A Unix socket file is unlinked on close only if this server
+ * created it and it is still the same file. */
 int nnet_server_listen(nnet_server_t *srv, const nnet_listen_opts_t *opts,
                        nnet_listener_fn listening_listener, void *ctx);
 /* Node: server.listen(port, host). Convenience for the common case. */
@@ -102,14 +122,23 @@ int nnet_server_listen_tcp(nnet_server_t *srv, int port, const char *host);
 int nnet_server_listen_path(nnet_server_t *srv, const char *path);
 
 typedef void (*nnet_close_cb)(nnet_server_t *srv, int status, void *ctx);
-/* Node: server.close([callback]). Stops accepting; 'close' fires after the
- * listener and every accepted connection have closed. cb (may be NULL)
- * runs then with 0, or with NNET_ERR_SERVER_NOT_RUNNING if the server was
- * not listening. */
+/* Node: server.close([callback]). Stops accepting; 'close' fires (on a
+ * later turn) once the listener is closed and every accepted connection
+ * has closed. cb (may be NULL) runs then, as a once 'close' listener, with
+ * 0, or with NNET_ERR_SERVER_NOT_RUNNING if the server was not listening
+ * ('close' is emitted in that case too, as in Node). This is also how a
+ * server is freed: after its 'close' event, unless retained or listening
+ * again. Safe inside any of the server's own listeners. */
 int nnet_server_close(nnet_server_t *srv, nnet_close_cb cb, void *ctx);
 
-/* Node: server.address(). Returns 0 and fills *out (TCP), or writes the
- * path (Unix) into path/path_size; UV_ENOTCONN when not listening. */
+/* Node: server.address(). TCP: returns 0 and fills *out ({address, family,
+ * port}; flowlabel 0); UV_ENOTCONN when not listening (Node: null);
+ * NNET_ERR_INVALID_HANDLE_TYPE on a Unix server (use _path below).
+ * _path: Node's string form. Writes the name NUL-terminated and returns its
+ * length (an abstract name starts with a NUL byte, so use the length), or
+ * UV_ENOBUFS if path_size is too small. As in Node the name given to
+ * listen() is still returned after close(); UV_ENOTCONN for a server that
+ * never listened on a path. */
 int nnet_server_address(const nnet_server_t *srv, nnet_socketaddress_t *out);
 int nnet_server_address_path(const nnet_server_t *srv, char *path,
                              size_t path_size);
@@ -122,12 +151,22 @@ int nnet_server_get_connections(nnet_server_t *srv, nnet_count_cb cb,
                                 void *ctx);
 /* Node: server.listening */
 bool nnet_server_is_listening(const nnet_server_t *srv);
-/* Node: server.maxConnections. -1: unlimited (Node's undefined). */
+/* Node: server.maxConnections. -1: unlimited (Node's undefined). Once the
+ * server holds max connections, new ones are closed at once and 'drop' is
+ * emitted. 0 drops every connection, as Node >= 21 does (Node 20 treats 0
+ * as unlimited). */
 void nnet_server_set_max_connections(nnet_server_t *srv, int max);
 int nnet_server_get_max_connections(const nnet_server_t *srv);
 /* Node: server.ref() / server.unref() */
 void nnet_server_ref(nnet_server_t *srv);
 void nnet_server_unref(nnet_server_t *srv);
+
+/* Keep the server's memory past 'close' (to listen again, as Node allows).
+ * Every retain needs a release; the last release after 'close' frees it.
+ * Without a retain the server is freed after its 'close' event unless a
+ * 'close' listener (or close callback) made it listen again. */
+void nnet_server_retain(nnet_server_t *srv);
+void nnet_server_release(nnet_server_t *srv);
 
 void nnet_server_set_data(nnet_server_t *srv, void *data);
 void *nnet_server_get_data(const nnet_server_t *srv);
@@ -293,6 +332,16 @@ bool nnet_socket_is_pending(const nnet_socket_t *s);
 bool nnet_socket_is_connecting(const nnet_socket_t *s);
 bool nnet_socket_is_destroyed(const nnet_socket_t *s);
 bool nnet_socket_is_pipe(const nnet_socket_t *s);
+/* Node: socket.readable / socket.writable (a side is open until it ended or
+ * the socket was destroyed). */
+bool nnet_socket_is_readable(const nnet_socket_t *s);
+bool nnet_socket_is_writable(const nnet_socket_t *s);
+/* Node: socket.writableEnded (end() was called). */
+bool nnet_socket_writable_ended(const nnet_socket_t *s);
+/* Node: socket.allowHalfOpen */
+bool nnet_socket_allow_half_open(const nnet_socket_t *s);
+/* Node: socket.readableLength. Always 0: data is emitted as it is read. */
+size_t nnet_socket_readable_length(const nnet_socket_t *s);
 
 /* Node: socket.address(): local address. UV_ENOTCONN (or UV_EBADF after
  * destroy) when there is none. */

@@ -8,7 +8,8 @@
 #define NNET_VERSION_HEX \
   ((NNET_VERSION_MAJOR << 16) | (NNET_VERSION_MINOR << 8) | NNET_VERSION_PATCH)
 
-/* "0.1.0": the version the library was built as (may differ from the header). */
+/* "0.1.0": the version the library was built as (may differ from the header).
+ */
 const char *nnet_version_string(void);
 
 #endif

@@ -1,17 +1,349 @@
-/* net.Socket: creation, lifetime, destroy, events and properties. */
+/* net.Socket: creation, lifetime and destroy (DESIGN.md §4).
+ *
+ * A socket's memory lives until all of these hold: 'close' was emitted,
+ * every uv_close callback ran, no hold (emit or deferred job) and no
+ * retain is outstanding. destroy() only starts the teardown; 'error' and
+ * 'close' are emitted from a later turn. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "net/socket_internal.h"
+#include "stream/decoder.h"
+
+void nnet_socket_opts_init(nnet_socket_opts_t *o) {
+  memset(o, 0, sizeof(*o));
+  o->fd = -1;
+  o->high_water_mark = 16384;
+}
+
+static void socket_free(nnet_socket_t *s) {
+  nnet__loop_t *nl = s->nl;
+  nnet__writable_free(s);
+  nnet__error_clear(&s->err);
+  nnet__emitter_free(&s->em);
+  nnet__free(s->decoder);
+  nnet__free(s->rbuf.base);
+  nnet__free(s);
+  nnet__loop_release(nl);
+}
+
+static bool can_free(const nnet_socket_t *s) {
+  return s->holds == 0 && s->retains == 0 && s->pending_closes == 0 &&
+         (s->flags & NNET__S_CLOSED);
+}
+
+void nnet__socket_hold(nnet_socket_t *s) {
+  s->holds++;
+}
+
+bool nnet__socket_unhold(nnet_socket_t *s) {
+  s->holds--;
+  if (!can_free(s)) return true;
+  socket_free(s);
+  return false;
+}
+
+int nnet__socket_alloc(nnet__loop_t *nl, const nnet_socket_opts_t *o,
+                       nnet_socket_t **out) {
+  nnet_socket_t *s = nnet__calloc(1, sizeof(*s));
+  if (s == NULL) return UV_ENOMEM;
+  nnet__emitter_init(&s->em);
+  s->nl = nl;
+  s->loop = nnet__loop_uv(nl);
+  s->hwm = o && o->high_water_mark ? o->high_water_mark : 16384;
+  s->encoding = NNET_ENC_BUFFER;
+  /* Node: without an fd both sides count as open until they end. */
+  s->flags |= NNET__S_READABLE | NNET__S_WRITABLE;
+  if (o && o->allow_half_open) s->flags |= NNET__S_HALF_OPEN;
+  if (o && o->onread && o->onread_buf && o->onread_len) {
+    s->onread = o->onread;
+    s->onread_buf = o->onread_buf;
+    s->onread_len = o->onread_len;
+    s->onread_ctx = o->onread_ctx;
+  }
+  nnet__sigpipe_guard();
+  *out = s;
+  return 0;
+}
+
+int nnet__socket_handle_init(nnet_socket_t *s, bool is_pipe) {
+  int rc = is_pipe ? uv_pipe_init(s->loop, &s->h.pipe, 0)
+                   : uv_tcp_init(s->loop, &s->h.tcp);
+  if (rc != 0) return rc;
+  s->h.handle.data = s;
+  s->flags |= NNET__S_HANDLE_INIT;
+  if (is_pipe)
+    s->flags |= NNET__S_PIPE;
+  else
+    s->flags &= ~NNET__S_PIPE;
+  if (s->flags & NNET__S_UNREF) uv_unref(&s->h.handle);
+  return 0;
+}
+
+/* ---- emitting ---- */
+
+void nnet__socket_emit(nnet_socket_t *s, nnet_event_t *ev) {
+  ev->target = s;
+  nnet__socket_hold(s);
+  nnet__emit(&s->em, ev);
+  nnet__socket_unhold(s);
+}
+
+void nnet__socket_emit_simple(nnet_socket_t *s, nnet_event_type_t type) {
+  nnet_event_t ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.type = type;
+  nnet__socket_emit(s, &ev);
+}
+
+int nnet__socket_defer(nnet_socket_t *s, nnet__defer_fn fn) {
+  nnet__socket_hold(s);
+  int rc = nnet__defer(s->nl, fn, s);
+  if (rc != 0) s->holds--; /* cannot free here: the caller holds s */
+  return rc;
+}
+
+/* ---- the close sequence ---- */
+
+/* Node's emitErrorCloseNT: 'error' (if any), then the callbacks of writes
+ * that never completed, then 'close'. DESIGN §4 wants write callbacks before
+ * 'close' (Node runs a few of them after it). */
+static void emit_error_close(void *arg) {
+  nnet_socket_t *s = arg;
+  nnet_server_t *srv = s->server;
+  bool had_error = s->has_err;
+  bool notify = (s->flags & NNET__S_ACCEPTED) && !(s->flags & NNET__S_DISCARD);
+  if (had_error && !(s->flags & NNET__S_DISCARD)) {
+    nnet_event_t ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = NNET_EV_ERROR;
+    ev.u.error = &s->err.pub;
+    nnet__socket_emit(s, &ev);
+  }
+  nnet__writable_run_done(s);
+  s->flags |= NNET__S_CLOSED;
+  if (!(s->flags & NNET__S_DISCARD)) {
+    nnet_event_t ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = NNET_EV_CLOSE;
+    ev.u.close.had_error = had_error;
+    nnet__socket_emit(s, &ev);
+  }
+  if (notify) nnet__server_connection_closed(srv);
+  nnet__socket_unhold(s);
+}
+
+static void schedule_close_emit(nnet_socket_t *s) {
+  if (s->pending_closes > 0) return;
+  if (nnet__socket_defer(s, emit_error_close) != 0) {
+    nnet__socket_hold(s);
+    emit_error_close(s);
+  }
+}
+
+void nnet__socket_closed_one(nnet_socket_t *s) {
+  nnet__socket_hold(s);
+  s->pending_closes--;
+  if (s->flags & NNET__S_DESTROYED) schedule_close_emit(s);
+  nnet__tick_drain(s->nl);
+  nnet__socket_unhold(s);
+}
+
+static void handle_close_cb(uv_handle_t *h) {
+  nnet__socket_closed_one(h->data);
+}
+
+static void close_handle(nnet_socket_t *s) {
+  if (!(s->flags & NNET__S_HANDLE_INIT)) return;
+  s->flags &= ~(NNET__S_HANDLE_INIT | NNET__S_READING);
+  s->pending_closes++;
+  if ((s->flags & NNET__S_RESET) && !(s->flags & NNET__S_PIPE) &&
+      uv_tcp_close_reset(&s->h.tcp, handle_close_cb) == 0)
+    return;
+  uv_close(&s->h.handle, handle_close_cb);
+}
+
+void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err) {
+  if (s->flags & NNET__S_DESTROYED) {
+    if (err) nnet__error_clear(err);
+    return;
+  }
+  s->flags |= NNET__S_DESTROYED;
+  s->flags &= ~(NNET__S_CONNECTING | NNET__S_CONNECTED);
+  if (err) {
+    s->err = *err;
+    memset(err, 0, sizeof(*err));
+    s->has_err = true;
+  }
+  nnet__connect_cancel(s);
+  nnet__timeout_close(s);
+  nnet__writable_abort(s, (s->flags & NNET__S_EVER_CONNECTED)
+                              ? NNET_ERR_STREAM_DESTROYED
+                              : NNET_ERR_SOCKET_CLOSED_BEFORE_CONNECTION);
+  close_handle(s);
+  schedule_close_emit(s);
+}
+
+/* ---- public lifetime API ---- */
+
+void nnet_socket_destroy(nnet_socket_t *s, int err) {
+  if (err == 0) {
+    nnet__socket_destroy_with(s, NULL);
+    return;
+  }
+  nnet__error_t e;
+  memset(&e, 0, sizeof(e));
+  nnet__error_node(&e, err, NULL);
+  nnet__socket_destroy_with(s, &e);
+}
+
+void nnet_socket_destroy_error(nnet_socket_t *s, const nnet_error_t *err) {
+  if (err == NULL) {
+    nnet__socket_destroy_with(s, NULL);
+    return;
+  }
+  nnet__error_t e;
+  memset(&e, 0, sizeof(e));
+  nnet__error_copy(&e, err);
+  nnet__socket_destroy_with(s, &e);
+}
+
+/* Node: destroySoon(): end the writable side, destroy once it finished. */
+void nnet_socket_destroy_soon(nnet_socket_t *s) {
+  if (s->flags & NNET__S_DESTROYED) return;
+  if (s->flags & NNET__S_WRITABLE) nnet_socket_end(s, NULL, 0, NULL, NULL);
+  if (s->flags & NNET__S_FINISHED)
+    nnet__socket_destroy_with(s, NULL);
+  else
+    s->flags |= NNET__S_DESTROY_SOON;
+}
+
+int nnet_socket_reset_and_destroy(nnet_socket_t *s) {
+  if (s->flags & NNET__S_PIPE) return NNET_ERR_INVALID_HANDLE_TYPE;
+  if (s->flags & NNET__S_DESTROYED) return NNET_ERR_SOCKET_CLOSED;
+  s->flags |= NNET__S_RESET;
+  nnet__socket_destroy_with(s, NULL);
+  return 0;
+}
+
+void nnet_socket_retain(nnet_socket_t *s) {
+  s->retains++;
+}
+
+void nnet_socket_release(nnet_socket_t *s) {
+  s->retains--;
+  nnet__socket_hold(s);
+  nnet__socket_unhold(s);
+}
+
+/* ---- creation ---- */
+
+static int wrap_fd(nnet_socket_t *s, const nnet_socket_opts_t *o) {
+  uv_handle_type t = uv_guess_handle(o->fd);
+  if (t != UV_TCP && t != UV_NAMED_PIPE) return NNET_ERR_INVALID_FD_TYPE;
+  int rc = nnet__socket_handle_init(s, t == UV_NAMED_PIPE);
+  if (rc != 0) return rc;
+  rc = t == UV_TCP ? uv_tcp_open(&s->h.tcp, o->fd)
+                   : uv_pipe_open(&s->h.pipe, o->fd);
+  if (rc != 0) {
+    /* The fd stays the caller's: detach it before closing the handle. */
+    s->flags &= ~NNET__S_HANDLE_INIT;
+    s->pending_closes++;
+    uv_close(&s->h.handle, handle_close_cb);
+    return rc;
+  }
+  s->flags &= ~(NNET__S_READABLE | NNET__S_WRITABLE);
+  if (o->readable) s->flags |= NNET__S_READABLE;
+  if (o->writable) s->flags |= NNET__S_WRITABLE;
+  nnet__socket_on_connected(s);
+  return 0;
+}
+
+int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out) {
+  nnet_socket_opts_t defaults;
+  if (opts == NULL) {
+    nnet_socket_opts_init(&defaults);
+    opts = &defaults;
+  }
+  *out = NULL;
+  uv_loop_t *loop = opts->loop ? opts->loop : uv_default_loop();
+  nnet__loop_t *nl = nnet__loop_acquire(loop);
+  if (nl == NULL) return UV_ENOMEM;
+  nnet_socket_t *s;
+  int rc = nnet__socket_alloc(nl, opts, &s);
+  if (rc != 0) {
+    nnet__loop_release(nl);
+    return rc;
+  }
+  if (opts->fd >= 0) {
+    rc = wrap_fd(s, opts);
+    if (rc != 0) {
+      /* Freed once the handle (if any) is closed, silently. */
+      s->flags |= NNET__S_DESTROYED | NNET__S_DISCARD;
+      if (s->pending_closes == 0) {
+        s->flags |= NNET__S_CLOSED;
+        socket_free(s);
+      } else {
+        s->flags |= NNET__S_DISCARD;
+      }
+      return rc;
+    }
+  }
+  *out = s;
+  return 0;
+}
+
+/* ---- the server's accept path ---- */
 
 int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
                         uv_stream_t *server_handle, bool is_pipe,
                         const nnet_server_opts_t *o, nnet_socket_t **out) {
   *out = NULL;
-  return UV_ENOSYS;
+  nnet_socket_opts_t so;
+  nnet_socket_opts_init(&so);
+  if (o) {
+    so.allow_half_open = o->allow_half_open;
+    if (o->high_water_mark) so.high_water_mark = o->high_water_mark;
+  }
+  nnet_socket_t *s;
+  if (nnet__loop_acquire(nnet__loop_uv(nl)) == NULL) return UV_ENOMEM;
+  int rc = nnet__socket_alloc(nl, &so, &s);
+  if (rc != 0) {
+    nnet__loop_release(nl);
+    return rc;
+  }
+  rc = nnet__socket_handle_init(s, is_pipe);
+  if (rc == 0) rc = uv_accept(server_handle, &s->h.stream);
+  if (rc != 0) {
+    if (s->flags & NNET__S_HANDLE_INIT) {
+      s->flags |= NNET__S_DISCARD;
+      nnet__socket_destroy_with(s, NULL);
+    } else {
+      s->flags |= NNET__S_CLOSED;
+      socket_free(s);
+    }
+    return rc;
+  }
+  s->server = srv;
+  s->flags |= NNET__S_ACCEPTED | NNET__S_READABLE | NNET__S_WRITABLE;
+  if (o && o->pause_on_connect) s->flags |= NNET__S_PAUSED;
+  if (o && o->no_delay) s->flags |= NNET__S_NO_DELAY;
+  if (o && o->keep_alive) {
+    s->flags |= NNET__S_KEEP_ALIVE;
+    s->keep_alive_delay = o->keep_alive_initial_delay;
+  }
+  s->flags |= NNET__S_CONNECTED | NNET__S_EVER_CONNECTED;
+  nnet__sockopt_apply_pending(s);
+  *out = s;
+  return 0;
 }
 
-void nnet__socket_start(nnet_socket_t *s) {}
+void nnet__socket_start(nnet_socket_t *s) {
+  if (s->flags & NNET__S_DESTROYED) return;
+  if (!(s->flags & NNET__S_PAUSED)) nnet__socket_read_start(s);
+}
 
-void nnet__socket_discard(nnet_socket_t *s) {}
-
-int nnet__socket_peer(const nnet_socket_t *s, nnet_socketaddress_t *out) {
-  return UV_ENOSYS;
+void nnet__socket_discard(nnet_socket_t *s) {
+  s->flags |= NNET__S_DISCARD;
+  nnet__socket_destroy_with(s, NULL);
 }

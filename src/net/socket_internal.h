@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "internal.h"
+#include "stream/decoder.h"
 
 /* ---- the contract with the server (server.c) ------------------------------
  * nnet__socket_accept: uv_accept()s one pending connection of server_handle
@@ -43,8 +44,8 @@ typedef struct nnet__wreq_s {
   struct nnet__wreq_s *next;
   nnet_write_cb cb;
   void *ctx;
-  size_t len;       /* bytes still counted in writableLength */
-  uv_buf_t buf;     /* the unsent part, pointing into data[] */
+  size_t len;   /* bytes still counted in writableLength */
+  uv_buf_t buf; /* the unsent part, pointing into data[] */
   char data[];
 } nnet__wreq_t;
 
@@ -57,33 +58,33 @@ typedef struct {
 
 /* Socket flags (nnet_socket_t.flags). */
 enum {
-  NNET__S_CONNECTING = 1u << 0,  /* connect() in progress (lookup/attempt) */
-  NNET__S_CONNECTED = 1u << 1,   /* handle open and usable */
-  NNET__S_READABLE = 1u << 2,    /* Node: readable side open */
-  NNET__S_WRITABLE = 1u << 3,    /* Node: writable side open */
-  NNET__S_PAUSED = 1u << 4,      /* user pause() (or pauseOnConnect) */
-  NNET__S_READING = 1u << 5,     /* uv_read_start active */
+  NNET__S_CONNECTING = 1u << 0, /* connect() in progress (lookup/attempt) */
+  NNET__S_CONNECTED = 1u << 1,  /* handle open and usable */
+  NNET__S_READABLE = 1u << 2,   /* Node: readable side open */
+  NNET__S_WRITABLE = 1u << 3,   /* Node: writable side open */
+  NNET__S_PAUSED = 1u << 4,     /* user pause() (or pauseOnConnect) */
+  NNET__S_READING = 1u << 5,    /* uv_read_start active */
   NNET__S_DESTROYED = 1u << 6,
-  NNET__S_CLOSED = 1u << 7,      /* 'close' emitted */
-  NNET__S_ENDING = 1u << 8,      /* end() called (Node: writable ending) */
-  NNET__S_SHUTDOWN = 1u << 9,    /* uv_shutdown issued */
-  NNET__S_FINISHED = 1u << 10,   /* 'finish' emitted */
-  NNET__S_EOF = 1u << 11,        /* peer ended: 'end' due or emitted */
+  NNET__S_CLOSED = 1u << 7,    /* 'close' emitted */
+  NNET__S_ENDING = 1u << 8,    /* end() called (Node: writable ending) */
+  NNET__S_SHUTDOWN = 1u << 9,  /* uv_shutdown issued */
+  NNET__S_FINISHED = 1u << 10, /* 'finish' emitted */
+  NNET__S_EOF = 1u << 11,      /* peer ended: 'end' due or emitted */
   NNET__S_END_EMITTED = 1u << 12,
-  NNET__S_HALF_OPEN = 1u << 13,  /* allowHalfOpen */
+  NNET__S_HALF_OPEN = 1u << 13,   /* allowHalfOpen */
   NNET__S_HANDLE_INIT = 1u << 14, /* h is initialised and must be closed */
   NNET__S_UNREF = 1u << 15,
   NNET__S_NEED_DRAIN = 1u << 16,
-  NNET__S_ACCEPTED = 1u << 17,   /* server's: report its close */
-  NNET__S_DISCARD = 1u << 18,    /* closing silently */
-  NNET__S_ERRORED = 1u << 19,    /* 'error' emitted / due */
+  NNET__S_ACCEPTED = 1u << 17, /* server's: report its close */
+  NNET__S_DISCARD = 1u << 18,  /* closing silently */
+  NNET__S_ERRORED = 1u << 19,  /* 'error' emitted / due */
   NNET__S_DESTROY_SOON = 1u << 20,
-  NNET__S_WRITING = 1u << 21,    /* a uv_write is in flight */
+  NNET__S_WRITING = 1u << 21, /* a uv_write is in flight */
   NNET__S_EVER_CONNECTED = 1u << 22,
   NNET__S_PIPE = 1u << 23,
   NNET__S_DONE_SCHEDULED = 1u << 24, /* write callbacks deferred */
-  NNET__S_RESET = 1u << 25,      /* resetAndDestroy: close with RST */
-  NNET__S_NO_DELAY = 1u << 26,   /* wanted; applied on connect */
+  NNET__S_RESET = 1u << 25,          /* resetAndDestroy: close with RST */
+  NNET__S_NO_DELAY = 1u << 26,       /* wanted; applied on connect */
   NNET__S_KEEP_ALIVE = 1u << 27,
   NNET__S_READ_DEFERRED = 1u << 28, /* a deferred resume/start is queued */
 };
@@ -99,10 +100,10 @@ struct nnet_socket_s {
     uv_pipe_t pipe;
   } h;
   uint32_t flags;
-  unsigned holds;   /* emits / internal calls on the stack */
-  unsigned retains; /* nnet_socket_retain() count */
+  unsigned holds;          /* emits / internal calls on the stack */
+  unsigned retains;        /* nnet_socket_retain() count */
   unsigned pending_closes; /* uv_close callbacks outstanding */
-  void *data;       /* nnet_socket_set_data() */
+  void *data;              /* nnet_socket_set_data() */
   nnet_server_t *server;
 
   /* reading */
@@ -111,22 +112,24 @@ struct nnet_socket_s {
   char *onread_buf;
   size_t onread_len;
   void *onread_ctx;
-  void *decoder; /* string decoder (setEncoding), or NULL */
-  int encoding;  /* nnet_encoding_t */
+  nnet__decoder_t *decoder; /* setEncoding(), or NULL */
+  nnet__buf_t rbuf;         /* decoded text of one read, reused */
+  int encoding;             /* nnet_encoding_t */
 
   /* writing (src/stream/writable.c) */
   size_t hwm;
-  size_t wlen;       /* Node: writableLength */
+  size_t wlen; /* Node: writableLength */
   uint64_t bytes_written;
   unsigned corked;
-  nnet__wreq_t *wq_head, *wq_tail;  /* buffered: not yet handed to libuv */
-  nnet__wreq_t *inflight;           /* the batch in the uv_write */
+  nnet__wreq_t *wq_head, *wq_tail; /* buffered: not yet handed to libuv */
+  nnet__wreq_t *inflight;          /* the batch in the uv_write */
   size_t inflight_len;
   uv_write_t wreq;
   uv_shutdown_t sreq;
-  nnet__wdone_t *done;              /* callbacks due on a later turn */
+  nnet__wdone_t *done; /* callbacks due on a later turn */
   size_t done_len, done_cap;
-  nnet_write_cb end_cb;             /* end(cb): runs at 'finish' */
+  size_t done_ready;    /* how many of done[] the deferred job may run */
+  nnet_write_cb end_cb; /* end(cb): runs at 'finish' */
   void *end_ctx;
 
   /* error to report at destroy time */
@@ -134,7 +137,7 @@ struct nnet_socket_s {
   bool has_err;
 
   /* connecting (connect.c / lookup.c) */
-  void *connect_state; /* owned by connect.c while connecting */
+  void *connect_state;       /* owned by connect.c while connecting */
   unsigned keep_alive_delay; /* ms, for setKeepAlive before connect */
   unsigned user_timeout;
 
@@ -154,6 +157,10 @@ bool nnet__socket_unhold(nnet_socket_t *s);
 /* Emit ev on s (holds s around the call). */
 void nnet__socket_emit(nnet_socket_t *s, nnet_event_t *ev);
 void nnet__socket_emit_simple(nnet_socket_t *s, nnet_event_type_t type);
+/* A uv_close callback of one of s's handles ran (pending_closes). */
+void nnet__socket_closed_one(nnet_socket_t *s);
+/* Run fn(s) on a later turn, holding s until then. */
+int nnet__socket_defer(nnet_socket_t *s, nnet__defer_fn fn);
 /* Destroy with an already built error (moved into the socket). */
 void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err);
 /* Initialise s->h as TCP or pipe on the loop. */
@@ -196,8 +203,7 @@ void nnet__timeout_close(nnet_socket_t *s);
 
 /* ---- socket options (sockopt.c) ---- */
 int nnet__sockopt_no_delay(nnet_socket_t *s, bool enable);
-int nnet__sockopt_keep_alive(nnet_socket_t *s, bool enable,
-                             unsigned delay_ms);
+int nnet__sockopt_keep_alive(nnet_socket_t *s, bool enable, unsigned delay_ms);
 int nnet__sockopt_user_timeout(nnet_socket_t *s, unsigned ms);
 /* Apply options asked for before the connection existed. */
 void nnet__sockopt_apply_pending(nnet_socket_t *s);

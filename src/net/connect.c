@@ -1,0 +1,339 @@
+/* net.Socket: socket.connect() / net.createConnection().
+ *
+ * Validation and the handle set-up happen in the call (what Node throws is
+ * returned); every outcome — 'lookup', 'connect', 'error' — comes on a
+ * later turn. Host names go through lookup.c, which calls
+ * nnet__connect_attempt() with the address to try. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "net/connect_internal.h"
+
+void nnet_connect_opts_init(nnet_connect_opts_t *o) {
+  memset(o, 0, sizeof(*o));
+  o->port = -1;
+  o->auto_select_family = -1;
+}
+
+static nnet__connect_t *state_of(nnet_socket_t *s) {
+  return s->connect_state;
+}
+
+void nnet__connect_state_free(nnet_socket_t *s) {
+  nnet__connect_t *st = state_of(s);
+  if (st == NULL || st->gai_active || st->req_active) return;
+  s->connect_state = NULL;
+  nnet__free(st->host);
+  nnet__free(st->path);
+  nnet__free(st->local_address);
+  nnet__free(st);
+}
+
+void nnet__connect_cancel(nnet_socket_t *s) {
+  nnet__connect_t *st = state_of(s);
+  if (st == NULL) return;
+  st->cancelled = true;
+  if (st->gai_active) uv_cancel((uv_req_t *)&st->gai);
+  /* A pending uv_connect_t is cancelled by the uv_close that follows. */
+  nnet__connect_state_free(s);
+}
+
+/* Node's connect error: "connect ECONNREFUSED 127.0.0.1:9", with
+ * " - Local (addr:port)" when a local address was asked for. */
+void nnet__connect_fail(nnet_socket_t *s, int err, const char *syscall,
+                        const char *address, int port) {
+  nnet__connect_t *st = state_of(s);
+  nnet__error_t e;
+  memset(&e, 0, sizeof(e));
+  char local[64];
+  local[0] = 0;
+  if (st && (st->local_address || st->local_port) &&
+      !(s->flags & NNET__S_PIPE)) {
+    nnet_socketaddress_t sa;
+    if (nnet_socket_address(s, &sa) == 0)
+      snprintf(local, sizeof(local), "%s:%u", sa.address, sa.port);
+  }
+  if (local[0])
+    nnet__error_sys_ex(&e, err, syscall, address, port, local);
+  else
+    nnet__error_sys(&e, err, syscall, address, port);
+  nnet__socket_destroy_with(s, &e);
+}
+
+/* The connection exists: Node's afterConnect. */
+static void connected(nnet_socket_t *s) {
+  nnet__connect_state_free(s);
+  nnet__socket_on_connected(s);
+  nnet__socket_emit_simple(s, NNET_EV_CONNECT);
+  nnet__socket_emit_simple(s, NNET_EV_READY);
+  if (!nnet__socket_dead(s)) nnet__writable_flush(s);
+}
+
+static void connect_cb(uv_connect_t *req, int status) {
+  nnet__connect_t *st = nnet__container_of(req, nnet__connect_t, req);
+  nnet_socket_t *s = st->s;
+  st->req_active = false;
+  nnet__socket_hold(s);
+  if (st->cancelled || nnet__socket_dead(s)) {
+    nnet__connect_state_free(s);
+  } else if (status < 0) {
+    nnet__connect_fail(s, status, "connect", st->addr, st->port);
+  } else {
+    connected(s);
+  }
+  nnet__tick_drain(s->nl);
+  nnet__socket_unhold(s);
+}
+
+static int bind_local(nnet_socket_t *s, nnet__connect_t *st, int family) {
+  if (st->local_address == NULL && st->local_port == 0) return 0;
+  struct sockaddr_storage ss;
+  const char *la = st->local_address;
+  int rc;
+  if (family == AF_INET6)
+    rc =
+        uv_ip6_addr(la ? la : "::", st->local_port, (struct sockaddr_in6 *)&ss);
+  else
+    rc = uv_ip4_addr(la ? la : "0.0.0.0", st->local_port,
+                     (struct sockaddr_in *)&ss);
+  if (rc != 0) return rc;
+  return uv_tcp_bind(&s->h.tcp, (struct sockaddr *)&ss, 0);
+}
+
+/* One connection attempt to sa (its port already set). */
+void nnet__connect_attempt(nnet_socket_t *s, const struct sockaddr *sa) {
+  nnet__connect_t *st = state_of(s);
+  if (sa->sa_family == AF_INET6)
+    uv_ip6_name((const struct sockaddr_in6 *)sa, st->addr, sizeof(st->addr));
+  else
+    uv_ip4_name((const struct sockaddr_in *)sa, st->addr, sizeof(st->addr));
+  int rc = bind_local(s, st, sa->sa_family);
+  if (rc != 0) {
+    nnet__connect_fail(s, rc, "bind", st->local_address, st->local_port);
+    return;
+  }
+  st->req.data = st;
+  rc = uv_tcp_connect(&st->req, &s->h.tcp, sa, connect_cb);
+  if (rc != 0) {
+    nnet__connect_fail(s, rc, "connect", st->addr, st->port);
+    return;
+  }
+  st->req_active = true;
+}
+
+/* An IP literal: Node skips the lookup (no 'lookup' event) and connects
+ * on the next tick. */
+static void literal_job(void *arg) {
+  nnet_socket_t *s = arg;
+  nnet__connect_t *st = state_of(s);
+  if (!nnet__socket_dead(s) && st && !st->cancelled)
+    nnet__connect_attempt(s, (struct sockaddr *)&st->sa);
+  nnet__socket_unhold(s);
+}
+
+/* Unix sockets connect at once (or fail at once) on Linux; doing it here
+ * rather than with uv_pipe_connect() keeps the exact path length (libuv
+ * 1.44 truncates long paths and cannot express abstract names). The
+ * outcome is reported on a later turn. */
+static void pipe_job(void *arg) {
+  nnet_socket_t *s = arg;
+  nnet__connect_t *st = state_of(s);
+  if (!nnet__socket_dead(s) && st && !st->cancelled) {
+    if (st->pipe_err)
+      nnet__connect_fail(s, st->pipe_err, "connect", st->path, -1);
+    else
+      connected(s);
+  }
+  nnet__socket_unhold(s);
+}
+
+static int pipe_connect_now(nnet_socket_t *s, nnet__connect_t *st) {
+  struct sockaddr_un sun;
+  memset(&sun, 0, sizeof(sun));
+  sun.sun_family = AF_UNIX;
+  memcpy(sun.sun_path, st->path, st->path_len);
+  socklen_t slen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+                               st->path_len + (st->path[0] != 0));
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return -errno;
+  int rc;
+  do {
+    rc = connect(fd, (struct sockaddr *)&sun, slen);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    rc = -errno;
+    close(fd);
+    return rc;
+  }
+  rc = uv_pipe_open(&s->h.pipe, fd);
+  if (rc != 0) close(fd);
+  return rc;
+}
+
+static int validate(const nnet_connect_opts_t *o, size_t *path_len) {
+  if (o == NULL) return NNET_ERR_MISSING_ARGS;
+  if (o->path) {
+    *path_len = o->path_len ? o->path_len : strlen(o->path);
+    if (*path_len == 0) return NNET_ERR_INVALID_ARG_VALUE;
+    if (*path_len >= sizeof(((struct sockaddr_un *)0)->sun_path))
+      return NNET_ERR_PATH_TOO_LONG;
+    return 0;
+  }
+  if (o->port == -1) return NNET_ERR_MISSING_ARGS;
+  if (o->port < 0 || o->port > 65535) return NNET_ERR_SOCKET_BAD_PORT;
+  if (o->family != 0 && o->family != 4 && o->family != 6)
+    return NNET_ERR_INVALID_ARG_VALUE;
+  if (o->local_address && !nnet_is_ip(o->local_address))
+    return NNET_ERR_INVALID_IP_ADDRESS;
+  if (o->local_port < 0 || o->local_port > 65535)
+    return NNET_ERR_SOCKET_BAD_PORT;
+  return 0;
+}
+
+static nnet__connect_t *state_new(nnet_socket_t *s,
+                                  const nnet_connect_opts_t *o,
+                                  size_t path_len) {
+  nnet__connect_t *st = nnet__calloc(1, sizeof(*st));
+  if (st == NULL) return NULL;
+  st->s = s;
+  st->port = o->port;
+  st->family = o->family;
+  st->hints = o->hints;
+  st->local_port = o->local_port;
+  bool ok = true;
+  if (o->path) {
+    st->path = nnet__malloc(path_len + 1);
+    ok = st->path != NULL;
+    if (ok) {
+      memcpy(st->path, o->path, path_len);
+      st->path[path_len] = 0;
+      st->path_len = path_len;
+    }
+  } else {
+    st->host = nnet__strdup(o->host ? o->host : "localhost");
+    ok = st->host != NULL;
+    if (ok && o->local_address) {
+      st->local_address = nnet__strdup(o->local_address);
+      ok = st->local_address != NULL;
+    }
+  }
+  if (!ok) {
+    nnet__free(st->path);
+    nnet__free(st->host);
+    nnet__free(st);
+    return NULL;
+  }
+  return st;
+}
+
+/* Node's connect() on a socket that was destroyed: _undestroy(). Only a
+ * socket whose 'close' was emitted can start over. */
+static int reset_for_connect(nnet_socket_t *s) {
+  if (s->flags & NNET__S_CONNECTING) return UV_EALREADY;
+  if ((s->flags & NNET__S_CONNECTED) && !nnet__socket_dead(s))
+    return UV_EISCONN;
+  if (nnet__socket_dead(s) && !(s->flags & NNET__S_CLOSED)) return UV_EBUSY;
+  if (s->flags & NNET__S_HANDLE_INIT) return UV_EISCONN; /* fd socket */
+  const uint32_t keep = NNET__S_HALF_OPEN | NNET__S_UNREF | NNET__S_NO_DELAY |
+                        NNET__S_KEEP_ALIVE | NNET__S_PAUSED;
+  s->flags &= keep;
+  nnet__error_clear(&s->err);
+  memset(&s->err, 0, sizeof(s->err));
+  s->has_err = false;
+  s->server = NULL;
+  return 0;
+}
+
+static void apply_opts(nnet_socket_t *s, const nnet_connect_opts_t *o) {
+  if (o->no_delay) s->flags |= NNET__S_NO_DELAY;
+  if (o->keep_alive) {
+    s->flags |= NNET__S_KEEP_ALIVE;
+    s->keep_alive_delay = o->keep_alive_initial_delay;
+  }
+  if (o->user_timeout) s->user_timeout = o->user_timeout;
+  if (o->timeout) nnet_socket_set_timeout(s, o->timeout, NULL, NULL);
+}
+
+static int start(nnet_socket_t *s, nnet__connect_t *st) {
+  if (st->path) {
+    st->pipe_err = pipe_connect_now(s, st);
+    return nnet__socket_defer(s, pipe_job);
+  }
+  int fam = nnet_is_ip(st->host);
+  if (fam == 0) return nnet__lookup_start(s);
+  int rc =
+      fam == 4
+          ? uv_ip4_addr(st->host, st->port, (struct sockaddr_in *)&st->sa)
+          : uv_ip6_addr(st->host, st->port, (struct sockaddr_in6 *)&st->sa);
+  if (rc != 0) return rc;
+  return nnet__socket_defer(s, literal_job);
+}
+
+int nnet_socket_connect(nnet_socket_t *s, const nnet_connect_opts_t *opts,
+                        nnet_listener_fn connect_listener, void *ctx) {
+  size_t path_len = 0;
+  int rc = validate(opts, &path_len);
+  if (rc == 0) rc = reset_for_connect(s);
+  if (rc != 0) return rc;
+  nnet__connect_t *st = state_new(s, opts, path_len);
+  if (st == NULL) return UV_ENOMEM;
+  rc = nnet__socket_handle_init(s, opts->path != NULL);
+  if (rc != 0) {
+    s->connect_state = st;
+    nnet__connect_state_free(s);
+    return rc;
+  }
+  s->connect_state = st;
+  s->flags |= NNET__S_CONNECTING | NNET__S_READABLE | NNET__S_WRITABLE;
+  if (connect_listener)
+    nnet_socket_once(s, NNET_EV_CONNECT, connect_listener, ctx);
+  apply_opts(s, opts);
+  rc = start(s, st);
+  if (rc != 0) nnet__connect_fail(s, rc, "connect", st->host, st->port);
+  return 0;
+}
+
+int nnet_create_connection(uv_loop_t *loop, const nnet_connect_opts_t *opts,
+                           nnet_listener_fn connect_listener, void *ctx,
+                           nnet_socket_t **out) {
+  *out = NULL;
+  size_t path_len;
+  int rc = validate(opts, &path_len);
+  if (rc != 0) return rc;
+  nnet_socket_opts_t so;
+  nnet_socket_opts_init(&so);
+  so.loop = loop;
+  nnet_socket_t *s;
+  rc = nnet_socket_new(&so, &s);
+  if (rc != 0) return rc;
+  rc = nnet_socket_connect(s, opts, connect_listener, ctx);
+  if (rc != 0) {
+    /* Nothing started: free it silently. */
+    s->flags |= NNET__S_DISCARD;
+    nnet__socket_destroy_with(s, NULL);
+    return rc;
+  }
+  *out = s;
+  return 0;
+}
+
+int nnet_create_connection_tcp(uv_loop_t *loop, int port, const char *host,
+                               nnet_socket_t **out) {
+  nnet_connect_opts_t o;
+  nnet_connect_opts_init(&o);
+  o.port = port;
+  o.host = host;
+  return nnet_create_connection(loop, &o, NULL, NULL, out);
+}
+
+int nnet_create_connection_path(uv_loop_t *loop, const char *path,
+                                nnet_socket_t **out) {
+  nnet_connect_opts_t o;
+  nnet_connect_opts_init(&o);
+  o.path = path;
+  return nnet_create_connection(loop, &o, NULL, NULL, out);
+}

@@ -1,0 +1,450 @@
+/* net.Socket, writable side: Node's stream.Writable state machine on libuv.
+ *
+ * Node's model, kept exactly: at most one write is in flight; everything
+ * written meanwhile (or while corked, or before connect) is buffered, and
+ * when the in-flight write completes the whole buffer goes out as one
+ * writev (clearBuffer), before that completion's 'drain' and callbacks
+ * (afterWrite: 'drain' first, then the callbacks).
+ *
+ * Fast path: with nothing in flight the bytes are sent at once with
+ * send(MSG_NOSIGNAL) — no allocation, no copy, one syscall, no SIGPIPE.
+ * Only the part the kernel did not take is copied into a queued request.
+ * Node completes such a write synchronously but runs its callback (and
+ * 'drain') on the next tick; so do we, from a per-socket array of due
+ * callbacks drained by one deferred job. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "net/socket_internal.h"
+#include "stream/decoder.h"
+
+enum { MAX_IOV = 64 };
+
+/* ---- due callbacks ---- */
+
+static int push_done(nnet_socket_t *s, nnet_write_cb cb, void *ctx,
+                     int status) {
+  if (s->done_len == s->done_cap) {
+    size_t cap = s->done_cap ? s->done_cap * 2 : 8;
+    nnet__wdone_t *d = nnet__realloc(s->done, cap * sizeof(*d));
+    if (d == NULL) return UV_ENOMEM;
+    s->done = d;
+    s->done_cap = cap;
+  }
+  s->done[s->done_len++] = (nnet__wdone_t){cb, ctx, status};
+  return 0;
+}
+
+/* Runs the first n due callbacks, in order. A callback may write (and so
+ * append to or move the array): index, never hold a pointer. */
+static void run_first(nnet_socket_t *s, size_t n) {
+  for (size_t i = 0; i < n && i < s->done_len; i++) {
+    nnet__wdone_t d = s->done[i];
+    if (d.cb) d.cb(s, d.status, d.ctx);
+  }
+  size_t rest = s->done_len > n ? s->done_len - n : 0;
+  if (rest > 0)
+    memmove(s->done, s->done + (s->done_len - rest), rest * sizeof(*s->done));
+  s->done_len = rest;
+  s->done_ready = s->done_ready > n ? s->done_ready - n : 0;
+}
+
+static void maybe_drain(nnet_socket_t *s) {
+  if (!(s->flags & NNET__S_NEED_DRAIN) || s->wlen != 0) return;
+  if (s->flags & (NNET__S_ENDING | NNET__S_DESTROYED)) return;
+  s->flags &= ~NNET__S_NEED_DRAIN;
+  nnet__socket_emit_simple(s, NNET_EV_DRAIN);
+}
+
+/* Node's afterWriteTick. */
+static void after_write_tick(void *arg) {
+  nnet_socket_t *s = arg;
+  s->flags &= ~NNET__S_DONE_SCHEDULED;
+  size_t n = s->done_ready;
+  maybe_drain(s);
+  run_first(s, n);
+  nnet__writable_maybe_finish(s);
+  nnet__socket_unhold(s);
+}
+
+static void schedule_done(nnet_socket_t *s) {
+  s->done_ready = s->done_len;
+  if (s->flags & NNET__S_DONE_SCHEDULED) return;
+  if (nnet__socket_defer(s, after_write_tick) == 0)
+    s->flags |= NNET__S_DONE_SCHEDULED;
+}
+
+/* A callback due on a later turn (sync completion or an early error). */
+static void complete_later(nnet_socket_t *s, nnet_write_cb cb, void *ctx,
+                           int status) {
+  if (cb == NULL && !(s->flags & NNET__S_NEED_DRAIN)) return;
+  if (push_done(s, cb, ctx, status) != 0) {
+    if (cb) cb(s, status, ctx); /* out of memory: at least call it once */
+    return;
+  }
+  schedule_done(s);
+}
+
+void nnet__writable_run_done(nnet_socket_t *s) {
+  run_first(s, s->done_len);
+}
+
+/* ---- the queue ---- */
+
+static void wq_push(nnet_socket_t *s, nnet__wreq_t *w) {
+  w->next = NULL;
+  if (s->wq_tail)
+    s->wq_tail->next = w;
+  else
+    s->wq_head = w;
+  s->wq_tail = w;
+}
+
+/* A queued request holding the bytes of bufs past the first `skip`. */
+static nnet__wreq_t *wreq_new(const uv_buf_t *bufs, size_t nbufs, size_t skip,
+                              size_t total, nnet_write_cb cb, void *ctx) {
+  nnet__wreq_t *w = nnet__malloc(sizeof(*w) + (total - skip));
+  if (w == NULL) return NULL;
+  size_t off = 0;
+  for (size_t i = 0; i < nbufs; i++) {
+    size_t len = bufs[i].len;
+    const char *p = bufs[i].base;
+    if (skip >= len) {
+      skip -= len;
+      continue;
+    }
+    p += skip;
+    len -= skip;
+    skip = 0;
+    memcpy(w->data + off, p, len);
+    off += len;
+  }
+  w->buf = uv_buf_init(w->data, (unsigned)off);
+  w->cb = cb;
+  w->ctx = ctx;
+  w->len = total;
+  w->next = NULL;
+  return w;
+}
+
+static void write_failed(nnet_socket_t *s, int err) {
+  nnet__error_t e;
+  memset(&e, 0, sizeof(e));
+  nnet__error_sys(&e, err, "write", NULL, -1);
+  nnet__socket_destroy_with(s, &e);
+}
+
+static void write_cb(uv_write_t *req, int status);
+
+/* Node's clearBuffer: everything buffered goes out as one writev. */
+static void start_batch(nnet_socket_t *s) {
+  uv_buf_t small[16] = {{0}};
+  size_t n = 0;
+  for (nnet__wreq_t *w = s->wq_head; w; w = w->next) n++;
+  uv_buf_t *bufs = n <= 16 ? small : nnet__malloc(n * sizeof(*bufs));
+  if (bufs == NULL) {
+    write_failed(s, UV_ENOMEM);
+    return;
+  }
+  size_t i = 0, len = 0;
+  for (nnet__wreq_t *w = s->wq_head; w; w = w->next) {
+    bufs[i++] = w->buf;
+    len += w->len;
+  }
+  s->inflight = s->wq_head;
+  s->inflight_len = len;
+  s->wq_head = s->wq_tail = NULL;
+  s->flags |= NNET__S_WRITING;
+  int rc = uv_write(&s->wreq, &s->h.stream, bufs, (unsigned)n, write_cb);
+  if (bufs != small) nnet__free(bufs);
+  if (rc != 0) {
+    /* Nothing was queued in libuv: fail the batch as a completion would. */
+    s->flags &= ~NNET__S_WRITING;
+    s->wlen -= len;
+    for (nnet__wreq_t *w = s->inflight, *next; w; w = next) {
+      next = w->next;
+      push_done(s, w->cb, w->ctx, rc);
+      nnet__free(w);
+    }
+    s->inflight = NULL;
+    schedule_done(s);
+    write_failed(s, rc);
+  }
+}
+
+static bool can_send(const nnet_socket_t *s) {
+  const uint32_t need = NNET__S_CONNECTED | NNET__S_HANDLE_INIT;
+  if ((s->flags & need) != need) return false;
+  if (s->flags & (NNET__S_WRITING | NNET__S_DESTROYED)) return false;
+  return s->corked == 0 && s->wq_head == NULL;
+}
+
+void nnet__writable_flush(nnet_socket_t *s) {
+  if (s->wq_head && !(s->flags & NNET__S_WRITING) && s->corked == 0 &&
+      (s->flags & NNET__S_CONNECTED) && !nnet__socket_dead(s))
+    start_batch(s);
+  nnet__writable_maybe_finish(s);
+}
+
+/* The batch in flight completed (or was cancelled by close). */
+static void write_cb(uv_write_t *req, int status) {
+  nnet_socket_t *s = nnet__container_of(req, nnet_socket_t, wreq);
+  nnet__wreq_t *batch = s->inflight;
+  s->inflight = NULL;
+  s->flags &= ~NNET__S_WRITING;
+  s->wlen -= s->inflight_len;
+  s->inflight_len = 0;
+  nnet__socket_hold(s);
+  if (status < 0 || nnet__socket_dead(s)) {
+    int err = nnet__socket_dead(s) ? NNET_ERR_STREAM_DESTROYED : status;
+    /* Due with the other aborted writes, after 'error', before 'close'. */
+    for (nnet__wreq_t *w = batch, *next; w; w = next) {
+      next = w->next;
+      push_done(s, w->cb, w->ctx, err);
+      nnet__free(w);
+    }
+    if (!nnet__socket_dead(s)) write_failed(s, status);
+  } else {
+    nnet__timeout_touch(s);
+    if (s->wq_head && s->corked == 0) start_batch(s);
+    maybe_drain(s);
+    for (nnet__wreq_t *w = batch, *next; w; w = next) {
+      next = w->next;
+      if (w->cb) w->cb(s, 0, w->ctx);
+      nnet__free(w);
+    }
+    nnet__writable_maybe_finish(s);
+  }
+  nnet__tick_drain(s->nl);
+  nnet__socket_unhold(s);
+}
+
+/* One send(MSG_NOSIGNAL): bytes sent, 0 (would block) or a UV error. */
+static ssize_t try_send(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs) {
+  uv_os_fd_t fd;
+  if (nbufs > MAX_IOV || uv_fileno(&s->h.handle, &fd) != 0)
+    return 0; /* let libuv queue it */
+  struct msghdr msg;
+  memset(&msg, 0, sizeof(msg));
+  msg.msg_iov = (struct iovec *)bufs; /* uv_buf_t matches iovec on Unix */
+  msg.msg_iovlen = nbufs;
+  ssize_t n;
+  do {
+    n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  if (n >= 0) return n;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+  if (errno == ENOTSOCK) { /* a plain pipe given as fd */
+    int r = uv_try_write(&s->h.stream, bufs, (unsigned)nbufs);
+    return r == UV_EAGAIN ? 0 : r;
+  }
+  return -errno;
+}
+
+static bool can_send_queued(const nnet_socket_t *s) {
+  const uint32_t need = NNET__S_CONNECTED | NNET__S_HANDLE_INIT;
+  if ((s->flags & need) != need) return false;
+  if (s->flags & (NNET__S_WRITING | NNET__S_DESTROYED)) return false;
+  return s->corked == 0;
+}
+
+/* Node: write after end(). With allowHalfOpen false and the peer gone it
+ * is Node's writeAfterFIN EPIPE error instead. */
+static int write_after_end(nnet_socket_t *s, nnet_write_cb cb, void *ctx) {
+  nnet__error_t e;
+  memset(&e, 0, sizeof(e));
+  int code = NNET_ERR_STREAM_WRITE_AFTER_END;
+  if ((s->flags & NNET__S_EOF) && !(s->flags & NNET__S_HALF_OPEN)) {
+    code = UV_EPIPE;
+    nnet__error_node(&e, code, "This socket has been ended by the other party");
+  } else {
+    nnet__error_node(&e, code, NULL);
+  }
+  complete_later(s, cb, ctx, code);
+  nnet__socket_destroy_with(s, &e);
+  return code;
+}
+
+/* Completed synchronously: Node's result is computed after _write() (so
+ * it is true unless older writes are still queued), the callback and any
+ * 'drain' come on the next tick. */
+static int sent_at_once(nnet_socket_t *s, nnet_write_cb cb, void *ctx) {
+  int ret = s->wlen < s->hwm ? 1 : 0;
+  if (!ret) s->flags |= NNET__S_NEED_DRAIN;
+  complete_later(s, cb, ctx, 0);
+  return ret;
+}
+
+static int write_bufs(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
+                      nnet_write_cb cb, void *ctx) {
+  if (s->flags & NNET__S_ENDING) return write_after_end(s, cb, ctx);
+  if (s->flags & NNET__S_DESTROYED) {
+    complete_later(s, cb, ctx, NNET_ERR_STREAM_DESTROYED);
+    return NNET_ERR_STREAM_DESTROYED;
+  }
+  size_t total = 0;
+  for (size_t i = 0; i < nbufs; i++) total += bufs[i].len;
+  size_t sent = 0;
+  if (can_send(s)) {
+    ssize_t n = try_send(s, bufs, nbufs);
+    if (n < 0) {
+      s->bytes_written += total;
+      complete_later(s, cb, ctx, (int)n);
+      write_failed(s, (int)n);
+      return 0;
+    }
+    sent = (size_t)n;
+    if (sent == total) {
+      s->bytes_written += total;
+      nnet__timeout_touch(s);
+      return sent_at_once(s, cb, ctx);
+    }
+  }
+  nnet__wreq_t *w = wreq_new(bufs, nbufs, sent, total, cb, ctx);
+  if (w == NULL) {
+    if (sent == 0) return UV_ENOMEM;
+    write_failed(s, UV_ENOMEM); /* part of the bytes left already */
+    return UV_ENOMEM;
+  }
+  s->bytes_written += total;
+  s->wlen += total;
+  wq_push(s, w);
+  if (sent > 0) nnet__timeout_touch(s);
+  /* Node computes write()'s result after _write() ran. */
+  int ret = s->wlen < s->hwm ? 1 : 0;
+  if (!ret) s->flags |= NNET__S_NEED_DRAIN;
+  if (can_send_queued(s)) start_batch(s);
+  return ret;
+}
+
+int nnet_socket_write(nnet_socket_t *s, const void *data, size_t len,
+                      nnet_write_cb cb, void *ctx) {
+  uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
+  return write_bufs(s, &b, 1, cb, ctx);
+}
+
+int nnet_socket_writev(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
+                       nnet_write_cb cb, void *ctx) {
+  return write_bufs(s, bufs, nbufs, cb, ctx);
+}
+
+int nnet_socket_write_str(nnet_socket_t *s, const char *str, size_t len,
+                          nnet_encoding_t enc, nnet_write_cb cb, void *ctx) {
+  if ((unsigned)enc >= NNET_ENC_COUNT_) return NNET_ERR_UNKNOWN_ENCODING;
+  if (enc == NNET_ENC_BUFFER || enc == NNET_ENC_UTF8)
+    return nnet_socket_write(s, str, len, cb, ctx);
+  nnet__buf_t b = {0};
+  int rc = nnet__encode(enc, str, len, &b);
+  if (rc == 0) rc = nnet_socket_write(s, b.base, b.len, cb, ctx);
+  nnet__buf_free(&b);
+  return rc;
+}
+
+void nnet_socket_cork(nnet_socket_t *s) {
+  s->corked++;
+}
+
+void nnet_socket_uncork(nnet_socket_t *s) {
+  if (s->corked == 0) return;
+  if (--s->corked == 0) nnet__writable_flush(s);
+}
+
+/* ---- end(), shutdown and 'finish' ---- */
+
+/* Node's finish(): end() callbacks, then 'finish', then autoDestroy when
+ * the readable side is done too (or destroySoon() asked for it). */
+static void finish_job(void *arg) {
+  nnet_socket_t *s = arg;
+  if (!nnet__socket_dead(s) && !(s->flags & NNET__S_FINISHED)) {
+    s->flags |= NNET__S_FINISHED;
+    nnet_write_cb cb = s->end_cb;
+    s->end_cb = NULL;
+    if (cb) cb(s, 0, s->end_ctx);
+    if (!nnet__socket_dead(s)) nnet__socket_emit_simple(s, NNET_EV_FINISH);
+    if (!nnet__socket_dead(s) &&
+        ((s->flags & (NNET__S_END_EMITTED | NNET__S_DESTROY_SOON)) ||
+         !(s->flags & NNET__S_READABLE)))
+      nnet__socket_destroy_with(s, NULL);
+  }
+  nnet__socket_unhold(s);
+}
+
+static void shutdown_cb(uv_shutdown_t *req, int status) {
+  nnet_socket_t *s = nnet__container_of(req, nnet_socket_t, sreq);
+  nnet__socket_hold(s);
+  /* Node's afterShutdown ignores the status; a cancelled shutdown means the
+   * socket is being destroyed and the end() callback fails there. */
+  if (!nnet__socket_dead(s) && nnet__socket_defer(s, finish_job) != 0)
+    nnet_socket_destroy(s, UV_ENOMEM);
+  nnet__tick_drain(s->nl);
+  nnet__socket_unhold(s);
+}
+
+void nnet__writable_maybe_finish(nnet_socket_t *s) {
+  const uint32_t need =
+      NNET__S_ENDING | NNET__S_CONNECTED | NNET__S_HANDLE_INIT;
+  if ((s->flags & need) != need) return;
+  if (s->flags & (NNET__S_SHUTDOWN | NNET__S_WRITING | NNET__S_DESTROYED))
+    return;
+  if (s->wq_head) return;
+  s->flags |= NNET__S_SHUTDOWN;
+  int rc = uv_shutdown(&s->sreq, &s->h.stream, shutdown_cb);
+  if (rc != 0 && nnet__socket_defer(s, finish_job) != 0)
+    nnet_socket_destroy(s, UV_ENOMEM);
+}
+
+int nnet_socket_end(nnet_socket_t *s, const void *data, size_t len,
+                    nnet_write_cb cb, void *ctx) {
+  if (data && len && !(s->flags & NNET__S_ENDING)) {
+    int rc = nnet_socket_write(s, data, len, NULL, NULL);
+    if (rc < 0) return rc;
+  }
+  if (s->flags & NNET__S_DESTROYED) {
+    complete_later(s, cb, ctx, NNET_ERR_STREAM_DESTROYED);
+    return NNET_ERR_STREAM_DESTROYED;
+  }
+  if (s->flags & NNET__S_ENDING) {
+    if (cb == NULL) return 0;
+    if (s->end_cb) return NNET_ERR_INVALID_STATE; /* one end callback */
+    if (s->flags & NNET__S_FINISHED) {
+      complete_later(s, cb, ctx, 0);
+      return 0;
+    }
+  }
+  s->flags |= NNET__S_ENDING;
+  s->end_cb = cb;
+  s->end_ctx = ctx;
+  s->corked = 0; /* Node: end() uncorks */
+  nnet__writable_flush(s);
+  return 0;
+}
+
+/* destroy(): queued writes and a pending end() fail; their callbacks run
+ * in the close sequence (after 'error', before 'close'). The batch in
+ * flight is cancelled by uv_close and joins them from write_cb. */
+void nnet__writable_abort(nnet_socket_t *s, int err) {
+  for (nnet__wreq_t *w = s->wq_head, *next; w; w = next) {
+    next = w->next;
+    s->wlen -= w->len;
+    push_done(s, w->cb, w->ctx, err);
+    nnet__free(w);
+  }
+  s->wq_head = s->wq_tail = NULL;
+  if (s->end_cb && !(s->flags & NNET__S_FINISHED)) {
+    push_done(s, s->end_cb, s->end_ctx, err);
+    s->end_cb = NULL;
+  }
+}
+
+void nnet__writable_free(nnet_socket_t *s) {
+  for (nnet__wreq_t *w = s->wq_head, *next; w; w = next) {
+    next = w->next;
+    nnet__free(w);
+  }
+  s->wq_head = s->wq_tail = NULL;
+  nnet__free(s->done);
+  s->done = NULL;
+  s->done_len = s->done_cap = s->done_ready = 0;
+}
