@@ -9,6 +9,13 @@ static const cli_command_t cli_commands[] = {
      help_isip},
     {"blocklist", "check addresses against BlockList rules", cmd_blocklist,
      help_blocklist},
+    {"connect", "connect to HOST PORT (or --unix PATH), pipe stdin/stdout",
+     cmd_connect, help_connect},
+    {"listen",
+     "accept a connection on PORT (or --unix PATH), pipe stdin/stdout",
+     cmd_listen, help_listen},
+    {"echo", "echo server on 127.0.0.1:PORT [and UNIXPATH]", cmd_echo,
+     help_echo},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -16,11 +16,13 @@ void cli_error(const char *fmt, ...) {
 }
 
 bool cli_parse_int(const char *s, long min, long max, long *out) {
-  if (!s || !*s) return false;
+  if (!s || !*s)
+    return false;
   char *end;
   errno = 0;
   long v = strtol(s, &end, 10);
-  if (errno || *end || v < min || v > max) return false;
+  if (errno || *end || v < min || v > max)
+    return false;
   *out = v;
   return true;
 }
@@ -30,18 +32,21 @@ bool cli_parse_int(const char *s, long min, long max, long *out) {
 int cli_blocklist_add_rule(nnet_blocklist_t *bl, const char *rule) {
   char buf[128];
   size_t n = strlen(rule);
-  if (n >= sizeof buf) return NNET_ERR_INVALID_ARG_VALUE;
+  if (n >= sizeof buf)
+    return NNET_ERR_INVALID_ARG_VALUE;
   memcpy(buf, rule, n + 1);
   char *dash = strchr(buf, '-');
   if (dash) {
     *dash = '\0';
     int fam = nnet_is_ip(buf);
-    if (!fam || fam != nnet_is_ip(dash + 1)) return NNET_ERR_INVALID_ARG_VALUE;
+    if (!fam || fam != nnet_is_ip(dash + 1))
+      return NNET_ERR_INVALID_ARG_VALUE;
     return nnet_blocklist_add_range(bl, buf, dash + 1, (nnet_family_t)fam);
   }
   if (!strchr(buf, '/')) {
     int fam = nnet_is_ip(buf);
-    if (!fam) return NNET_ERR_INVALID_ARG_VALUE;
+    if (!fam)
+      return NNET_ERR_INVALID_ARG_VALUE;
     return nnet_blocklist_add_address(bl, buf, (nnet_family_t)fam);
   }
   return nnet_blocklist_add_cidr(bl, buf);
