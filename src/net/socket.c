@@ -110,9 +110,7 @@ int nnet__socket_defer(nnet_socket_t *s, nnet__defer_fn fn) {
  * 'close' (Node runs a few of them after it). */
 static void emit_error_close(void *arg) {
   nnet_socket_t *s = arg;
-  nnet_server_t *srv = s->server;
   bool had_error = s->has_err;
-  bool notify = (s->flags & NNET__S_ACCEPTED) && !(s->flags & NNET__S_DISCARD);
   if (had_error && !(s->flags & NNET__S_DISCARD)) {
     nnet_event_t ev;
     memset(&ev, 0, sizeof(ev));
@@ -129,7 +127,6 @@ static void emit_error_close(void *arg) {
     ev.u.close.had_error = had_error;
     nnet__socket_emit(s, &ev);
   }
-  if (notify) nnet__server_connection_closed(srv);
   nnet__socket_unhold(s);
 }
 
@@ -163,6 +160,17 @@ static void close_handle(nnet_socket_t *s) {
   uv_close(&s->h.handle, handle_close_cb);
 }
 
+/* Node's _destroy() decrements server._connections synchronously, so the
+ * count (getConnections) drops before this socket's 'close', and the
+ * server's own 'close' (deferred) comes before it too. */
+static void server_forget(nnet_socket_t *s) {
+  nnet_server_t *srv = s->server;
+  bool notify = (s->flags & NNET__S_ACCEPTED) && !(s->flags & NNET__S_DISCARD);
+  s->flags &= ~NNET__S_ACCEPTED;
+  s->server = NULL;
+  if (notify) nnet__server_connection_closed(srv);
+}
+
 void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err) {
   if (s->flags & NNET__S_DESTROYED) {
     if (err) nnet__error_clear(err);
@@ -177,6 +185,7 @@ void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err) {
   }
   nnet__connect_cancel(s);
   nnet__timeout_close(s);
+  server_forget(s);
   nnet__writable_abort(s, (s->flags & NNET__S_EVER_CONNECTED)
                               ? NNET_ERR_STREAM_DESTROYED
                               : NNET_ERR_SOCKET_CLOSED_BEFORE_CONNECTION);

@@ -32,8 +32,9 @@ void nnet__socket_discard(nnet_socket_t *s);
 /* Peer address of an accepted socket, as Node's remoteAddress/Port/Family
  * (for 'drop' and blockList): 0 or a UV error (pipes: UV_ENOTSUP). */
 int nnet__socket_peer(const nnet_socket_t *s, nnet_socketaddress_t *out);
-/* Defined by server.c: an accepted socket (handed to 'connection') has
- * emitted 'close'. Called once per socket, after its 'close' emit. */
+/* Defined by server.c: an accepted socket (handed to 'connection') was
+ * destroyed. Called once per socket, synchronously from its destroy (as
+ * Node's _destroy decrements server._connections), before its 'close'. */
 void nnet__server_connection_closed(nnet_server_t *srv);
 
 /* ---- the socket ---------------------------------------------------------- */
