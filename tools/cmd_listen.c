@@ -44,11 +44,22 @@ static void on_listening(const nnet_event_t *ev, void *ctx) {
     stdio_pipe_trace(&l->pipe, "listening on %s", path);
 }
 
+/* The server is freed after its 'close' (which may come before the last
+ * connection's 'close', as in Node): forget it then. */
+static void on_server_close(const nnet_event_t *ev, void *ctx) {
+  listen_t *l = ctx;
+  l->srv = NULL;
+}
+
+static void close_server(listen_t *l) {
+  if (l->srv) nnet_server_close(l->srv, NULL, NULL);
+}
+
 static void on_done(void *arg) {
   listen_t *l = arg;
   l->busy = false;
   if (!l->keep || l->pipe.in_eof) {
-    nnet_server_close(l->srv, NULL, NULL);
+    close_server(l);
     stdio_pipe_close(&l->pipe);
   }
 }
@@ -84,7 +95,7 @@ static void on_error(const nnet_event_t *ev, void *ctx) {
   listen_t *l = ctx;
   cli_error("listen: %s (%s)", ev->u.error->message, ev->u.error->code_name);
   l->status = CLI_ERR;
-  nnet_server_close(l->srv, NULL, NULL);
+  close_server(l);
   stdio_pipe_close(&l->pipe);
 }
 
@@ -194,6 +205,7 @@ int cmd_listen(int argc, char **argv) {
     nnet_server_on(l.srv, NNET_EV_LISTENING, on_listening, &l);
     nnet_server_on(l.srv, NNET_EV_ERROR, on_error, &l);
     nnet_server_on(l.srv, NNET_EV_DROP, on_drop, &l);
+    nnet_server_on(l.srv, NNET_EV_CLOSE, on_server_close, &l);
     err = nnet_server_listen(l.srv, &lo, NULL, NULL);
     if (err < 0)
       nnet_server_close(l.srv, NULL, NULL);

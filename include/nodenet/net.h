@@ -217,7 +217,35 @@ typedef void (*nnet_lookup_fn)(const char *host, int family, int hints,
                                bool all, void *req, nnet_lookup_done_fn done,
                                void *ctx);
 
-/* Node: socket.connect(options). */
+/* Answer a custom lookup with a full error (copied), as Node's
+ * callback(err) with an Error object: 'lookup' then 'error' carry it. Use
+ * instead of done(); req is the same. */
+void nnet_lookup_fail(void *req, const nnet_error_t *err);
+
+/* How autoSelectFamily tries several addresses (beyond Node).
+ * NNET_HE_RACE: RFC 8305: the next address starts after the attempt delay
+ * (autoSelectFamilyAttemptTimeout) WITHOUT abandoning earlier attempts; the
+ * first to connect wins, the others are closed; a failure starts the next
+ * at once. No 'connectionAttemptTimeout' (nothing is abandoned); the
+ * attempted list ends with the winner. NNET_HE_SEQUENTIAL: Node's
+ * algorithm: one attempt at a time, abandoned after the timeout. */
+typedef enum { NNET_HE_RACE = 0, NNET_HE_SEQUENTIAL = 1 } nnet_he_mode_t;
+
+/* Node: socket.connect(options).
+ * lookup: Node's `lookup` option; called on a later turn with the host,
+ * family (0/4/6), hints (Node's: ADDRCONFIG added when family is 0 and
+ * hints 0) and all (true when autoSelectFamily applies). Answer once with
+ * done(req, ...) or nnet_lookup_fail(req, ...), now or later; families may
+ * be NULL (taken from each address). The socket is kept alive until then.
+ * A non-IP answer fails with ERR_INVALID_IP_ADDRESS, a family other than
+ * 4/6 with ERR_INVALID_ADDRESS_FAMILY (as Node). A host longer than 255
+ * bytes fails as Node's getaddrinfo EINVAL without any lookup.
+ * auto_select_family: tried only when family is 0, no local_address and
+ * the lookup gave more than one distinct address (as Node). Every attempt
+ * failing gives one AggregateError listing each attempt's error.
+ * connect_timeout: the whole connect incl. lookup; ETIMEDOUT when it runs
+ * out. block_list: outbound; a blocked target fails with ERR_IP_BLOCKED
+ * ("IP(1.2.3.4) is blocked by net.BlockList") before any SYN (Node 22). */
 typedef struct nnet_connect_opts_s {
   int port;                    /* -1: not set */
   const char *host;            /* NULL: "localhost" */
@@ -239,6 +267,7 @@ typedef struct nnet_connect_opts_s {
   unsigned connect_timeout;    /* ms; 0: none (beyond Node) */
   unsigned user_timeout;       /* TCP_USER_TIMEOUT ms; 0: kernel default */
   nnet_blocklist_t *block_list; /* borrowed; outbound */
+  int happy_eyeballs_mode;     /* NNET_HE_RACE (default) or NNET_HE_SEQUENTIAL */
 } nnet_connect_opts_t;
 
 void nnet_connect_opts_init(nnet_connect_opts_t *o);

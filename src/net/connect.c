@@ -1,9 +1,9 @@
 /* net.Socket: socket.connect() / net.createConnection().
  *
  * Validation and the handle set-up happen in the call (what Node throws is
- * returned); every outcome — 'lookup', 'connect', 'error' — comes on a
- * later turn. Host names go through lookup.c, which calls
- * nnet__connect_attempt() with the address to try. */
+ * returned); every outcome — 'lookup', 'connectionAttempt', 'connect',
+ * 'error' — comes on a later turn. Host names go through lookup.c, IP
+ * literals straight to happy_eyeballs.c, Unix paths are connected here. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,24 +13,93 @@
 
 #include "net/connect_internal.h"
 
+static bool default_auto_select = true;
+static unsigned default_attempt_timeout = 250;
+
+bool nnet_get_default_auto_select_family(void) {
+  return default_auto_select;
+}
+
+void nnet_set_default_auto_select_family(bool value) {
+  default_auto_select = value;
+}
+
+unsigned nnet_get_default_auto_select_family_attempt_timeout(void) {
+  return default_attempt_timeout;
+}
+
+/* Node clamps values below 10 to 10. */
+void nnet_set_default_auto_select_family_attempt_timeout(unsigned ms) {
+  default_attempt_timeout = ms < 10 ? 10 : ms;
+}
+
 void nnet_connect_opts_init(nnet_connect_opts_t *o) {
   memset(o, 0, sizeof(*o));
   o->port = -1;
   o->auto_select_family = -1;
+  o->happy_eyeballs_mode = NNET_HE_RACE;
 }
 
-static nnet__connect_t *state_of(nnet_socket_t *s) {
+static nnet__connect_t *state_of(const nnet_socket_t *s) {
   return s->connect_state;
 }
 
-void nnet__connect_state_free(nnet_socket_t *s) {
-  nnet__connect_t *st = state_of(s);
-  if (st == NULL || st->gai_active || st->req_active) return;
-  s->connect_state = NULL;
+static void free_attempted(nnet__connect_t *st) {
+  for (size_t i = 0; i < st->n_attempted; i++) nnet__free(st->attempted[i]);
+  nnet__free(st->attempted);
+  st->attempted = NULL;
+  st->n_attempted = 0;
+}
+
+static void free_errors(nnet__connect_t *st) {
+  for (size_t i = 0; i < st->n_errors; i++) nnet__error_clear(&st->errors[i]);
+  nnet__free(st->errors);
+  st->errors = NULL;
+  st->n_errors = 0;
+}
+
+static void free_all(nnet__connect_t *st) {
+  free_attempted(st);
   nnet__free(st->host);
   nnet__free(st->path);
   nnet__free(st->local_address);
   nnet__free(st);
+}
+
+/* The in-progress parts go as soon as the connect is over; the state
+ * itself only when nothing outstanding points at it. */
+void nnet__connect_state_free(nnet_socket_t *s) {
+  nnet__connect_t *st = state_of(s);
+  if (st == NULL) return;
+  nnet__he_stop(st);
+  free_errors(st);
+  nnet__free(st->cands);
+  st->cands = NULL;
+  st->n_cands = st->next_cand = 0;
+  st->finished = true;
+  if (st->gai_active || st->lookup_active || st->n_attempted > 0) return;
+  s->connect_state = NULL;
+  free_all(st);
+}
+
+void nnet__connect_release(nnet_socket_t *s) {
+  nnet__connect_t *st = state_of(s);
+  if (st == NULL) return;
+  nnet__connect_cancel(s);
+  st = state_of(s);
+  if (st == NULL || st->gai_active || st->lookup_active) return;
+  s->connect_state = NULL;
+  free_all(st);
+}
+
+size_t nnet__connect_attempted_count(const nnet_socket_t *s) {
+  const nnet__connect_t *st = state_of(s);
+  return st ? st->n_attempted : 0;
+}
+
+const char *nnet__connect_attempted(const nnet_socket_t *s, size_t i) {
+  const nnet__connect_t *st = state_of(s);
+  return st && i < st->n_attempted ? st->attempted[i] : NULL;
 }
 
 void nnet__connect_cancel(nnet_socket_t *s) {
@@ -38,34 +107,35 @@ void nnet__connect_cancel(nnet_socket_t *s) {
   if (st == NULL) return;
   st->cancelled = true;
   if (st->gai_active) uv_cancel((uv_req_t *)&st->gai);
-  /* A pending uv_connect_t is cancelled by the uv_close that follows. */
   nnet__connect_state_free(s);
 }
 
-/* Node's connect error: "connect ECONNREFUSED 127.0.0.1:9", with
- * " - Local (addr:port)" when a local address was asked for. */
+void nnet__connect_error(nnet__error_t *e, int err, const char *syscall,
+                         const char *address, int port, const char *details) {
+  memset(e, 0, sizeof(*e));
+  if (details)
+    nnet__error_sys_ex(e, err, syscall, address, port, details);
+  else
+    nnet__error_sys(e, err, syscall, address, port);
+}
+
+void nnet__connect_destroy(nnet_socket_t *s, nnet__error_t *e) {
+  if (nnet__socket_dead(s)) {
+    nnet__error_clear(e);
+    return;
+  }
+  nnet__socket_destroy_with(s, e);
+}
+
 void nnet__connect_fail(nnet_socket_t *s, int err, const char *syscall,
                         const char *address, int port) {
-  nnet__connect_t *st = state_of(s);
   nnet__error_t e;
-  memset(&e, 0, sizeof(e));
-  char local[64];
-  local[0] = 0;
-  if (st && (st->local_address || st->local_port) &&
-      !(s->flags & NNET__S_PIPE)) {
-    nnet_socketaddress_t sa;
-    if (nnet_socket_address(s, &sa) == 0)
-      snprintf(local, sizeof(local), "%s:%u", sa.address, sa.port);
-  }
-  if (local[0])
-    nnet__error_sys_ex(&e, err, syscall, address, port, local);
-  else
-    nnet__error_sys(&e, err, syscall, address, port);
-  nnet__socket_destroy_with(s, &e);
+  nnet__connect_error(&e, err, syscall, address, port, NULL);
+  nnet__connect_destroy(s, &e);
 }
 
 /* The connection exists: Node's afterConnect. */
-static void connected(nnet_socket_t *s) {
+void nnet__connect_established(nnet_socket_t *s) {
   nnet__connect_state_free(s);
   nnet__socket_on_connected(s);
   nnet__socket_emit_simple(s, NNET_EV_CONNECT);
@@ -73,65 +143,12 @@ static void connected(nnet_socket_t *s) {
   if (!nnet__socket_dead(s)) nnet__writable_flush(s);
 }
 
-static void connect_cb(uv_connect_t *req, int status) {
-  nnet__connect_t *st = nnet__container_of(req, nnet__connect_t, req);
-  nnet_socket_t *s = st->s;
-  st->req_active = false;
-  nnet__socket_hold(s);
-  if (st->cancelled || nnet__socket_dead(s)) {
-    nnet__connect_state_free(s);
-  } else if (status < 0) {
-    nnet__connect_fail(s, status, "connect", st->addr, st->port);
-  } else {
-    connected(s);
-  }
-  nnet__tick_drain(s->nl);
-  nnet__socket_unhold(s);
-}
-
-static int bind_local(nnet_socket_t *s, nnet__connect_t *st, int family) {
-  if (st->local_address == NULL && st->local_port == 0) return 0;
-  struct sockaddr_storage ss;
-  const char *la = st->local_address;
-  int rc;
-  if (family == AF_INET6)
-    rc =
-        uv_ip6_addr(la ? la : "::", st->local_port, (struct sockaddr_in6 *)&ss);
-  else
-    rc = uv_ip4_addr(la ? la : "0.0.0.0", st->local_port,
-                     (struct sockaddr_in *)&ss);
-  if (rc != 0) return rc;
-  return uv_tcp_bind(&s->h.tcp, (struct sockaddr *)&ss, 0);
-}
-
-/* One connection attempt to sa (its port already set). */
-void nnet__connect_attempt(nnet_socket_t *s, const struct sockaddr *sa) {
-  nnet__connect_t *st = state_of(s);
-  if (sa->sa_family == AF_INET6)
-    uv_ip6_name((const struct sockaddr_in6 *)sa, st->addr, sizeof(st->addr));
-  else
-    uv_ip4_name((const struct sockaddr_in *)sa, st->addr, sizeof(st->addr));
-  int rc = bind_local(s, st, sa->sa_family);
-  if (rc != 0) {
-    nnet__connect_fail(s, rc, "bind", st->local_address, st->local_port);
-    return;
-  }
-  st->req.data = st;
-  rc = uv_tcp_connect(&st->req, &s->h.tcp, sa, connect_cb);
-  if (rc != 0) {
-    nnet__connect_fail(s, rc, "connect", st->addr, st->port);
-    return;
-  }
-  st->req_active = true;
-}
-
 /* An IP literal: Node skips the lookup (no 'lookup' event) and connects
  * on the next tick. */
 static void literal_job(void *arg) {
   nnet_socket_t *s = arg;
   nnet__connect_t *st = state_of(s);
-  if (!nnet__socket_dead(s) && st && !st->cancelled)
-    nnet__connect_attempt(s, (struct sockaddr *)&st->sa);
+  if (!nnet__socket_dead(s) && st && !st->cancelled) nnet__he_run(s, false);
   nnet__socket_unhold(s);
 }
 
@@ -146,7 +163,7 @@ static void pipe_job(void *arg) {
     if (st->pipe_err)
       nnet__connect_fail(s, st->pipe_err, "connect", st->path, -1);
     else
-      connected(s);
+      nnet__connect_established(s);
   }
   nnet__socket_unhold(s);
 }
@@ -174,6 +191,7 @@ static int pipe_connect_now(nnet_socket_t *s, nnet__connect_t *st) {
   return rc;
 }
 
+/* What Node throws from connect(). */
 static int validate(const nnet_connect_opts_t *o, size_t *path_len) {
   if (o == NULL) return NNET_ERR_MISSING_ARGS;
   if (o->path) {
@@ -191,7 +209,27 @@ static int validate(const nnet_connect_opts_t *o, size_t *path_len) {
     return NNET_ERR_INVALID_IP_ADDRESS;
   if (o->local_port < 0 || o->local_port > 65535)
     return NNET_ERR_SOCKET_BAD_PORT;
+  if (o->happy_eyeballs_mode != NNET_HE_RACE &&
+      o->happy_eyeballs_mode != NNET_HE_SEQUENTIAL)
+    return NNET_ERR_INVALID_ARG_VALUE;
   return 0;
+}
+
+static void copy_opts(nnet__connect_t *st, const nnet_connect_opts_t *o) {
+  st->port = o->port;
+  st->family = o->family;
+  st->hints = o->hints;
+  st->local_port = o->local_port;
+  st->lookup = o->lookup;
+  st->lookup_ctx = o->lookup_ctx;
+  st->auto_select = o->auto_select_family < 0 ? default_auto_select
+                                              : o->auto_select_family != 0;
+  unsigned t = o->auto_select_family_attempt_timeout;
+  if (t == 0) t = default_attempt_timeout;
+  st->attempt_timeout = t < 10 ? 10 : t;
+  st->he_mode = o->happy_eyeballs_mode;
+  st->connect_timeout = o->connect_timeout;
+  st->block_list = o->block_list;
 }
 
 static nnet__connect_t *state_new(nnet_socket_t *s,
@@ -200,10 +238,7 @@ static nnet__connect_t *state_new(nnet_socket_t *s,
   nnet__connect_t *st = nnet__calloc(1, sizeof(*st));
   if (st == NULL) return NULL;
   st->s = s;
-  st->port = o->port;
-  st->family = o->family;
-  st->hints = o->hints;
-  st->local_port = o->local_port;
+  copy_opts(st, o);
   bool ok = true;
   if (o->path) {
     st->path = nnet__malloc(path_len + 1);
@@ -214,7 +249,7 @@ static nnet__connect_t *state_new(nnet_socket_t *s,
       st->path_len = path_len;
     }
   } else {
-    st->host = nnet__strdup(o->host ? o->host : "localhost");
+    st->host = nnet__strdup(o->host && o->host[0] ? o->host : "localhost");
     ok = st->host != NULL;
     if (ok && o->local_address) {
       st->local_address = nnet__strdup(o->local_address);
@@ -222,9 +257,7 @@ static nnet__connect_t *state_new(nnet_socket_t *s,
     }
   }
   if (!ok) {
-    nnet__free(st->path);
-    nnet__free(st->host);
-    nnet__free(st);
+    free_all(st);
     return NULL;
   }
   return st;
@@ -238,6 +271,12 @@ static int reset_for_connect(nnet_socket_t *s) {
     return UV_EISCONN;
   if (nnet__socket_dead(s) && !(s->flags & NNET__S_CLOSED)) return UV_EBUSY;
   if (s->flags & NNET__S_HANDLE_INIT) return UV_EISCONN; /* fd socket */
+  nnet__connect_t *old = state_of(s);
+  if (old && (old->gai_active || old->lookup_active)) return UV_EBUSY;
+  if (old) {
+    s->connect_state = NULL;
+    free_all(old);
+  }
   const uint32_t keep = NNET__S_HALF_OPEN | NNET__S_UNREF | NNET__S_NO_DELAY |
                         NNET__S_KEEP_ALIVE | NNET__S_PAUSED;
   s->flags &= keep;
@@ -258,17 +297,32 @@ static void apply_opts(nnet_socket_t *s, const nnet_connect_opts_t *o) {
   if (o->timeout) nnet_socket_set_timeout(s, o->timeout, NULL, NULL);
 }
 
+static int literal_cand(nnet__connect_t *st, int fam) {
+  st->cands = nnet__calloc(1, sizeof(*st->cands));
+  if (st->cands == NULL) return UV_ENOMEM;
+  nnet__cand_t *c = &st->cands[0];
+  int rc =
+      fam == 4
+          ? uv_ip4_addr(st->host, st->port, (struct sockaddr_in *)&c->sa)
+          : uv_ip6_addr(st->host, st->port, (struct sockaddr_in6 *)&c->sa);
+  if (rc != 0) return rc;
+  c->family = fam;
+  snprintf(c->text, sizeof(c->text), "%s", st->host);
+  st->n_cands = 1;
+  return 0;
+}
+
 static int start(nnet_socket_t *s, nnet__connect_t *st) {
   if (st->path) {
     st->pipe_err = pipe_connect_now(s, st);
     return nnet__socket_defer(s, pipe_job);
   }
+  int rc = 0;
+  if (st->connect_timeout) rc = nnet__he_total_timer(s, st->connect_timeout);
+  if (rc != 0) return rc;
   int fam = nnet_is_ip(st->host);
-  if (fam == 0) return nnet__lookup_start(s);
-  int rc =
-      fam == 4
-          ? uv_ip4_addr(st->host, st->port, (struct sockaddr_in *)&st->sa)
-          : uv_ip6_addr(st->host, st->port, (struct sockaddr_in6 *)&st->sa);
+  if (fam == 0) return nnet__lookup_begin(s);
+  rc = literal_cand(st, fam);
   if (rc != 0) return rc;
   return nnet__socket_defer(s, literal_job);
 }
@@ -283,8 +337,7 @@ int nnet_socket_connect(nnet_socket_t *s, const nnet_connect_opts_t *opts,
   if (st == NULL) return UV_ENOMEM;
   rc = nnet__socket_handle_init(s, opts->path != NULL);
   if (rc != 0) {
-    s->connect_state = st;
-    nnet__connect_state_free(s);
+    free_all(st);
     return rc;
   }
   s->connect_state = st;

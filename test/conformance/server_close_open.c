@@ -30,14 +30,18 @@ static void on_server_close(const nnet_event_t *ev, void *ctx) {
   tr_log("server", "close event");
 }
 
+/* The client has closed by now (allowHalfOpen false): JS keeps the object
+ * alive for the timer; C must retain it (it is freed after 'close'). */
 static void later_end(uv_timer_t *t) {
   nnet_socket_end(t->data, NULL, 0, NULL, NULL);
+  nnet_socket_release(t->data);
   uv_close((uv_handle_t *)t, NULL);
 }
 
 static void client_end(const nnet_event_t *ev, void *ctx) {
   uv_timer_init(tr_loop(), &timer);
   timer.data = ev->target;
+  nnet_socket_retain(ev->target);
   uv_timer_start(&timer, later_end, 50, 0);
 }
 

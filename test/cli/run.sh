@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The nodenet tool, end to end: exit codes, bad arguments, a clean echo
+# exchange, connection errors, half-close both ways, and backpressure with a
+# slow reader (the tool's memory must stay bounded while 50 MB wait).
+# Usage: run.sh PATH/TO/nodenet
+set -uo pipefail
+N=$1
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+expect_rc() { # expect_rc WANT DESC CMD...
+  local want=$1 desc=$2; shift 2
+  "$@" >"$tmp/out" 2>"$tmp/err" </dev/null; local rc=$?
+  if [ "$rc" = "$want" ]; then ok "$desc (exit $rc)"; else bad "$desc: exit $rc, want $want: $(head -c 300 "$tmp/err")"; fi
+}
+freeport() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+# Wait until FILE contains TEXT (servers say when they listen; probing the
+# port would use up a one-connection server).
+waitfor() { for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; echo "timeout waiting for '$2' in $1"; return 1; }
+# A Node server that runs BODY (c = the connection, s = the server) and
+# says "ready" in FILE once listening.
+node_server() { # node_server READYFILE PORT BODY [ARG]
+  node -e "const s=require('net').createServer({allowHalfOpen:true},(c)=>{c.on('error',()=>{});$3});
+    s.listen(+process.argv[2],'127.0.0.1',()=>require('fs').writeFileSync(process.argv[1],'ready'))" "$1" "$2" "${4:-}" &
+  pids+=($!)
+  waitfor "$1" ready
+}
+
+# ---- usage and exit codes
+expect_rc 2 "no arguments" "$N"
+expect_rc 2 "unknown command" "$N" frobnicate
+expect_rc 0 "--help" "$N" --help
+for c in connect listen echo isip blocklist; do expect_rc 0 "$c --help" "$N" "$c" --help; done
+expect_rc 2 "connect without a port" "$N" connect 127.0.0.1
+expect_rc 2 "connect with port 70000" "$N" connect 127.0.0.1 70000
+expect_rc 2 "connect with port 'x'" "$N" connect 127.0.0.1 x
+expect_rc 2 "connect --family 5" "$N" connect --family 5 127.0.0.1 1
+expect_rc 2 "connect --local-address junk" "$N" connect --local-address junk 127.0.0.1 1
+expect_rc 2 "connect --block bad" "$N" connect --block 300.1.1.1 127.0.0.1 1
+expect_rc 2 "connect unknown option" "$N" connect --bogus 127.0.0.1 1
+expect_rc 2 "listen without a port" "$N" listen
+expect_rc 2 "listen unknown option" "$N" listen --bogus 1
+expect_rc 2 "echo without a port" "$N" echo
+expect_rc 1 "isip with a non-address" "$N" isip 1.2.3.4 nope
+expect_rc 0 "isip with addresses" "$N" isip 1.2.3.4 ::1
+expect_rc 2 "blocklist with a bad rule" "$N" blocklist --rule 10.0.0.0/33 1.1.1.1
+long=$tmp/$(printf 'a%.0s' $(seq 120))
+expect_rc 1 "listen on an over-long Unix path" "$N" listen --unix "$long"
+grep -q ERR_PATH_TOO_LONG "$tmp/err" && ok "over-long path names ERR_PATH_TOO_LONG" || bad "over-long path message: $(cat "$tmp/err")"
+
+# ---- connection errors
+dead=$(freeport)
+expect_rc 1 "connect to a closed port" "$N" connect 127.0.0.1 "$dead"
+grep -q "connect ECONNREFUSED 127.0.0.1:$dead" "$tmp/err" && ok "ECONNREFUSED message as Node's" || bad "refused message: $(cat "$tmp/err")"
+expect_rc 1 "connect to a missing Unix socket" "$N" connect --unix "$tmp/nope.sock"
+expect_rc 1 "connect to a blocked address" "$N" connect --block 127.0.0.0/8 127.0.0.1 "$dead"
+
+# ---- a clean exchange through the echo server (TCP and Unix)
+port=$(freeport)
+"$N" echo "$port" "$tmp/echo.sock" & pids+=($!)
+for _ in $(seq 200); do [ -S "$tmp/echo.sock" ] && break; sleep 0.05; done
+out=$(printf 'ping\n' | timeout 10 "$N" connect 127.0.0.1 "$port"); rc=$?
+[ "$rc" = 0 ] && [ "$out" = ping ] && ok "echo over TCP, exit 0" || bad "echo over TCP: rc=$rc out='$out'"
+out=$(printf 'unix\n' | timeout 10 "$N" connect --unix "$tmp/echo.sock"); rc=$?
+[ "$rc" = 0 ] && [ "$out" = unix ] && ok "echo over a Unix socket, exit 0" || bad "echo over Unix: rc=$rc out='$out'"
+head -c 3000000 /dev/urandom >"$tmp/big"
+timeout 20 "$N" connect 127.0.0.1 "$port" <"$tmp/big" >"$tmp/big.out" && cmp -s "$tmp/big" "$tmp/big.out" \
+  && ok "3 MB echoed intact" || bad "3 MB echo differs"
+
+# ---- listen: one connection, both directions, exit 0
+lport=$(freeport)
+(printf 'from-listener\n' | timeout 10 "$N" listen -v --host 127.0.0.1 "$lport" >"$tmp/l.out" 2>"$tmp/l.err"; echo $? >"$tmp/l.rc") &
+waitfor "$tmp/l.err" "listening on"
+out=$(printf 'from-client\n' | timeout 10 "$N" connect 127.0.0.1 "$lport"); rc=$?
+wait $!
+[ "$out" = from-listener ] && [ "$(cat "$tmp/l.out")" = from-client ] && [ "$rc" = 0 ] && [ "$(cat "$tmp/l.rc")" = 0 ] \
+  && ok "listen + connect exchange, both exit 0" || bad "listen exchange: '$out' '$(cat "$tmp/l.out")' rc=$rc/$(cat "$tmp/l.rc")"
+
+# ---- half-close: a peer that ends at once, but reads what comes after
+hport=$(freeport)
+node_server "$tmp/h1.ready" "$hport" 'let n=0;c.on("data",(d)=>n+=d.length);c.on("end",()=>{require("fs").writeFileSync(process.argv[3],String(n));s.close()});c.end("bye\n")' "$tmp/h1"
+(sleep 0.4; printf 'late data\n') | timeout 10 "$N" connect --half-close 127.0.0.1 "$hport" >"$tmp/hc1"; rc=${PIPESTATUS[1]}; out=$(cat "$tmp/hc1")
+sleep 0.2
+[ "$out" = bye ] && [ "$rc" = 0 ] && [ "$(cat "$tmp/h1" 2>/dev/null)" = 10 ] \
+  && ok "--half-close keeps sending stdin after the peer's FIN" || bad "--half-close: out='$out' rc=$rc peer got '$(cat "$tmp/h1" 2>/dev/null)'"
+hport=$(freeport)
+node_server "$tmp/h2.ready" "$hport" 'let n=0;c.on("data",(d)=>n+=d.length);c.on("end",()=>{require("fs").writeFileSync(process.argv[3],String(n));s.close()});c.end("bye\n")' "$tmp/h2"
+# (the writer may die of SIGPIPE once the tool has gone: only the tool's
+# status counts)
+(sleep 0.4; printf 'late data\n') | timeout 10 "$N" connect 127.0.0.1 "$hport" >"$tmp/hc2"; rc=${PIPESTATUS[1]}; out=$(cat "$tmp/hc2")
+sleep 0.2
+[ "$out" = bye ] && [ "$rc" = 0 ] && [ "$(cat "$tmp/h2" 2>/dev/null)" = 0 ] \
+  && ok "without --half-close the tool ends when the peer ends" || bad "default half-close: out='$out' rc=$rc peer got '$(cat "$tmp/h2" 2>/dev/null)'"
+
+# ---- backpressure: 50 MB from the peer, stdout read only after 1.5 s
+bport=$(freeport)
+node_server "$tmp/bp.ready" "$bport" 'c.end(Buffer.alloc(50e6,97));s.close()'
+timeout 30 "$N" connect 127.0.0.1 "$bport" </dev/null > >(sleep 1.5; wc -c >"$tmp/bp.count") &
+npid=$!
+sleep 1.2
+rss=$(awk '/VmRSS/{print $2}' /proc/$npid/status 2>/dev/null || echo 0)
+wait $npid; rc=$?
+for _ in $(seq 100); do [ -s "$tmp/bp.count" ] && break; sleep 0.1; done
+count=$(tr -d ' ' <"$tmp/bp.count")
+[ "$rc" = 0 ] && [ "$count" = 50000000 ] && [ "${rss:-0}" -lt 20000 ] \
+  && ok "slow reader: 50 MB delivered, tool RSS ${rss} kB while blocked" \
+  || bad "slow reader: rc=$rc count=$count rss=${rss}kB"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
