@@ -301,10 +301,9 @@ static int literal_cand(nnet__connect_t *st, int fam) {
   st->cands = nnet__calloc(1, sizeof(*st->cands));
   if (st->cands == NULL) return UV_ENOMEM;
   nnet__cand_t *c = &st->cands[0];
-  int rc =
-      fam == 4
-          ? uv_ip4_addr(st->host, st->port, (struct sockaddr_in *)&c->sa)
-          : uv_ip6_addr(st->host, st->port, (struct sockaddr_in6 *)&c->sa);
+  int rc = fam == 4
+               ? uv_ip4_addr(st->host, st->port, (struct sockaddr_in *)&c->sa)
+               : uv_ip6_addr(st->host, st->port, (struct sockaddr_in6 *)&c->sa);
   if (rc != 0) return rc;
   c->family = fam;
   snprintf(c->text, sizeof(c->text), "%s", st->host);

@@ -51,12 +51,12 @@ typedef struct nnet__connect_s {
   /* candidates and attempts (happy_eyeballs.c) */
   nnet__cand_t *cands;
   size_t n_cands, next_cand;
-  bool multi;                 /* Node's internalConnectMultiple path */
-  nnet__attempt_t *attempts;  /* in flight */
-  nnet__error_t *errors;      /* failed attempts, in order (multi) */
+  bool multi;                /* Node's internalConnectMultiple path */
+  nnet__attempt_t *attempts; /* in flight */
+  nnet__error_t *errors;     /* failed attempts, in order (multi) */
   size_t n_errors;
-  uv_timer_t *attempt_timer;  /* attempt timeout / racing delay */
-  uv_timer_t *total_timer;    /* connectTimeout */
+  uv_timer_t *attempt_timer; /* attempt timeout / racing delay */
+  uv_timer_t *total_timer;   /* connectTimeout */
   /* Node: socket.autoSelectFamilyAttemptedAddresses */
   char **attempted;
   size_t n_attempted;

@@ -53,8 +53,7 @@ static void emit_attempt(nnet__connect_t *st, nnet_event_type_t type,
 }
 
 static int push_error(nnet__connect_t *st, nnet__error_t *e) {
-  nnet__error_t *n =
-      nnet__realloc(st->errors, (st->n_errors + 1) * sizeof(*n));
+  nnet__error_t *n = nnet__realloc(st->errors, (st->n_errors + 1) * sizeof(*n));
   if (n == NULL) {
     nnet__error_clear(e);
     return UV_ENOMEM;
@@ -68,8 +67,7 @@ static int push_error(nnet__connect_t *st, nnet__error_t *e) {
 static int push_attempted(nnet__connect_t *st, const nnet__cand_t *c) {
   char buf[80];
   snprintf(buf, sizeof(buf), "%s:%d", c->text, st->port);
-  char **n = nnet__realloc(st->attempted,
-                           (st->n_attempted + 1) * sizeof(*n));
+  char **n = nnet__realloc(st->attempted, (st->n_attempted + 1) * sizeof(*n));
   if (n == NULL) return UV_ENOMEM;
   st->attempted = n;
   n[st->n_attempted] = nnet__strdup(buf);
@@ -198,12 +196,11 @@ static int multi_fail(nnet__connect_t *st, const nnet__cand_t *c,
 }
 
 static int open_fd(nnet__connect_t *st, const nnet__cand_t *c) {
-  int fd = socket(c->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                  0);
+  int fd =
+      socket(c->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   unsigned ut = st->s->user_timeout;
-  if (ut)
-    (void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof(ut));
+  if (ut) (void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof(ut));
   return fd;
 }
 
@@ -334,7 +331,8 @@ static void move_to_end(char **list, size_t n, size_t i) {
 
 static void won(nnet__connect_t *st, nnet__attempt_t *a) {
   nnet_socket_t *s = st->s;
-  if (st->multi) move_to_end(st->attempted, st->n_attempted, a->attempted_index);
+  if (st->multi)
+    move_to_end(st->attempted, st->n_attempted, a->attempted_index);
   int fd = a->fd;
   a->fd = -1; /* now the socket's */
   attempt_close(st, a);

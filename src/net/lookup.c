@@ -134,8 +134,8 @@ static void answered_multi(nnet_socket_t *s, nnet__connect_t *st,
 }
 
 /* Node's lookupAndConnect emitLookup (one address). */
-static void answered_one(nnet_socket_t *s, nnet__connect_t *st,
-                         const char *ip, int family) {
+static void answered_one(nnet_socket_t *s, nnet__connect_t *st, const char *ip,
+                         int family) {
   emit_lookup(s, NULL, ip, family, st->host);
   if (!still_connecting(s, st)) return;
   nnet__error_t e;
@@ -306,8 +306,8 @@ static void user_lookup_job(void *arg) {
     return;
   }
   st->lookup_active = true; /* the hold passes to the lookup */
-  st->lookup(st->host, st->family, dns_hints(st), wants_all(st), st,
-             user_done, st->lookup_ctx);
+  st->lookup(st->host, st->family, dns_hints(st), wants_all(st), st, user_done,
+             st->lookup_ctx);
 }
 
 /* Hosts longer than a DNS name can be fail as Node's getaddrinfo does

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/connect_internal.h"
 #include "net/socket_internal.h"
 #include "stream/decoder.h"
 
@@ -18,6 +19,7 @@ void nnet_socket_opts_init(nnet_socket_opts_t *o) {
 
 static void socket_free(nnet_socket_t *s) {
   nnet__loop_t *nl = s->nl;
+  nnet__connect_release(s);
   nnet__writable_free(s);
   nnet__error_clear(&s->err);
   nnet__emitter_free(&s->em);

@@ -1,6 +1,7 @@
 /* net.Socket: listeners, user data, ref/unref and read-only properties. */
 #include <string.h>
 
+#include "net/connect_internal.h"
 #include "net/socket_internal.h"
 
 int nnet_socket_on(nnet_socket_t *s, nnet_event_type_t type,
@@ -167,14 +168,12 @@ int nnet__socket_peer(const nnet_socket_t *s, nnet_socketaddress_t *out) {
   return tcp_name(s, out, true);
 }
 
-/* Happy Eyeballs is not implemented yet: only one address is tried. */
+/* The list is kept by connect.c until the socket is freed: Node's
+ * autoSelectFamilyAttemptedAddresses survives destroy. */
 size_t nnet_socket_attempted_address_count(const nnet_socket_t *s) {
-  (void)s;
-  return 0;
+  return nnet__connect_attempted_count(s);
 }
 
 const char *nnet_socket_attempted_address(const nnet_socket_t *s, size_t i) {
-  (void)s;
-  (void)i;
-  return NULL;
+  return nnet__connect_attempted(s, i);
 }

@@ -13,7 +13,9 @@ typedef struct {
 
 static const enc_case_t cases[] = {
     /* "a" + é (c3|a9) + € (e2 82|ac) */
-    {NNET_ENC_UTF8, {"61c3", "a9e282", "ac"}, {"a", "\xc3\xa9", "\xe2\x82\xac"}},
+    {NNET_ENC_UTF8,
+     {"61c3", "a9e282", "ac"},
+     {"a", "\xc3\xa9", "\xe2\x82\xac"}},
     /* an incomplete 4-byte sequence at the end: U+FFFD from end() */
     {NNET_ENC_UTF8, {"41f09f", "98"}, {"A", "\xef\xbf\xbd"}},
     /* odd byte split, then a surrogate pair split between reads */
@@ -105,7 +107,8 @@ START_TEST(each_encoding_split) {
   ck_assert_int_eq(p.ct.counts[NNET_EV_ERROR], 0);
   /* 'data' from end() comes before 'end' */
   ck_assert_str_eq(p.ct.trace,
-                   "connect/open,ready/open,data/open,end/writeOnly,"
+                   "connectionAttempt/opening,connect/open,ready/open,data/"
+                   "open,end/writeOnly,"
                    "finish/closed,close:false/closed");
   pair_finish(&p);
 }
@@ -147,8 +150,7 @@ START_TEST(unknown_encoding) {
   o.loop = &loop;
   nnet_socket_t *s;
   ck_assert_int_eq(nnet_socket_new(&o, &s), 0);
-  ck_assert_int_eq(nnet_encoding_from_name("bogus"),
-                   NNET_ERR_UNKNOWN_ENCODING);
+  ck_assert_int_eq(nnet_encoding_from_name("bogus"), NNET_ERR_UNKNOWN_ENCODING);
   ck_assert_int_eq(nnet_encoding_from_name("UTF-8"), NNET_ENC_UTF8);
   ck_assert_int_eq(nnet_encoding_from_name("ucs2"), NNET_ENC_UTF16LE);
   ck_assert_int_eq(nnet_encoding_from_name("binary"), NNET_ENC_LATIN1);
@@ -156,9 +158,9 @@ START_TEST(unknown_encoding) {
                    NNET_ERR_UNKNOWN_ENCODING);
   ck_assert_int_eq(nnet_socket_set_encoding(s, NNET_ENC_COUNT_),
                    NNET_ERR_UNKNOWN_ENCODING);
-  ck_assert_int_eq(nnet_socket_write_str(s, "x", 1, (nnet_encoding_t)99,
-                                         NULL, NULL),
-                   NNET_ERR_UNKNOWN_ENCODING);
+  ck_assert_int_eq(
+      nnet_socket_write_str(s, "x", 1, (nnet_encoding_t)99, NULL, NULL),
+      NNET_ERR_UNKNOWN_ENCODING);
   ck_assert(!nnet_socket_is_destroyed(s));
   nnet_socket_destroy(s, 0);
   nnet_test_run(&loop, 5000);

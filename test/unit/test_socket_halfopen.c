@@ -21,7 +21,8 @@ START_TEST(server_half_open_false) {
   pair_run(&p);
   ck_assert_int_eq(p.connections, 1);
   ck_assert_str_eq(p.ct.trace,
-                   "connect/open,ready/readOnly,finish/readOnly,end/closed,"
+                   "connectionAttempt/opening,connect/open,ready/"
+                   "readOnly,finish/readOnly,end/closed,"
                    "close:false/closed");
   ck_assert_str_eq(p.st.trace,
                    "data/open,end/writeOnly,finish/closed,close:false/closed");
@@ -54,7 +55,8 @@ START_TEST(server_half_open_true) {
   pair_start(&p);
   pair_run(&p);
   ck_assert_str_eq(p.ct.trace,
-                   "connect/open,ready/readOnly,finish/readOnly,data/readOnly,"
+                   "connectionAttempt/opening,connect/open,ready/"
+                   "readOnly,finish/readOnly,data/readOnly,"
                    "end/closed,close:false/closed");
   ck_assert_str_eq(p.st.trace,
                    "data/open,end/writeOnly,finish/closed,close:false/closed");
@@ -90,7 +92,8 @@ START_TEST(client_half_open_true) {
   pair_start(&p);
   pair_run(&p);
   ck_assert_str_eq(p.ct.trace,
-                   "connect/open,ready/open,data/open,end/writeOnly,"
+                   "connectionAttempt/opening,connect/open,ready/open,data/"
+                   "open,end/writeOnly,"
                    "finish/closed,close:false/closed");
   ck_assert_str_eq(p.st.trace,
                    "finish/readOnly,data/readOnly,end/closed,"
@@ -111,10 +114,10 @@ START_TEST(client_half_open_false) {
   pair_start(&p);
   pair_run(&p);
   ck_assert_str_eq(p.ct.trace,
-                   "connect/open,ready/open,data/open,end/writeOnly,"
+                   "connectionAttempt/opening,connect/open,ready/open,data/"
+                   "open,end/writeOnly,"
                    "finish/closed,close:false/closed");
-  ck_assert_str_eq(p.st.trace,
-                   "finish/readOnly,end/closed,close:false/closed");
+  ck_assert_str_eq(p.st.trace, "finish/readOnly,end/closed,close:false/closed");
   ck_assert_int_eq(p.ct.counts[NNET_EV_ERROR], 0);
   pair_finish(&p);
 }

@@ -35,9 +35,10 @@ struct pair_s {
   nnet_socket_t *client, *sconn;
   trace_t ct, st; /* client, server-side connection */
   nnet_server_opts_t sopts;
-  nnet_socket_opts_t copts; /* client socket options (loop is set) */
-  pair_hook_fn on_sconn;    /* inside 'connection', after tracing starts */
-  pair_hook_fn on_client;   /* client created, before it connects */
+  nnet_socket_opts_t copts;   /* client socket options (loop is set) */
+  pair_hook_fn on_sconn;      /* inside 'connection', after tracing starts */
+  pair_hook_fn on_client;     /* client created, before it connects */
+  pair_hook_fn on_connecting; /* right after connect() returned */
   void *user;
   int port;
   int connections;
@@ -75,8 +76,7 @@ static inline void trace_fn(const nnet_event_t *ev, void *ctx) {
     const nnet_error_t *e = ev->u.error;
     t->error_code = e->code;
     snprintf(t->error_name, sizeof t->error_name, "%s", e->name);
-    snprintf(t->error_code_name, sizeof t->error_code_name, "%s",
-             e->code_name);
+    snprintf(t->error_code_name, sizeof t->error_code_name, "%s", e->code_name);
     snprintf(t->error_msg, sizeof t->error_msg, "%s", e->message);
     snprintf(item, sizeof item, "%s:%s/%s", name, e->code_name, rs);
   } else {
@@ -95,8 +95,8 @@ static inline void trace_socket(nnet_socket_t *s, trace_t *t) {
 
 /* Data received so far, as a C string (tests send text). */
 static inline const char *trace_text(trace_t *t) {
-  size_t n = t->data_len < sizeof(t->data) - 1 ? t->data_len
-                                               : sizeof(t->data) - 1;
+  size_t n =
+      t->data_len < sizeof(t->data) - 1 ? t->data_len : sizeof(t->data) - 1;
   t->data[n] = 0;
   return t->data;
 }
@@ -127,6 +127,7 @@ static inline void pair_on_listening(const nnet_event_t *ev, void *ctx) {
   o.port = p->port;
   o.host = "127.0.0.1";
   ck_assert_int_eq(nnet_socket_connect(p->client, &o, NULL, NULL), 0);
+  if (p->on_connecting) p->on_connecting(p, p->client);
 }
 
 /* Options: fill p->sopts / p->copts after pair_init, before pair_start. */
@@ -140,14 +141,11 @@ static inline void pair_init(pair_t *p) {
 }
 
 static inline void pair_start(pair_t *p) {
-  ck_assert_int_eq(nnet_create_server(&p->sopts, pair_on_connection, p,
-                                      &p->srv),
-                   0);
   ck_assert_int_eq(
-      nnet_server_listen_tcp(p->srv, 0, "127.0.0.1"), 0);
-  ck_assert_int_eq(nnet_server_once(p->srv, NNET_EV_LISTENING,
-                                    pair_on_listening, p),
-                   0);
+      nnet_create_server(&p->sopts, pair_on_connection, p, &p->srv), 0);
+  ck_assert_int_eq(nnet_server_listen_tcp(p->srv, 0, "127.0.0.1"), 0);
+  ck_assert_int_eq(
+      nnet_server_once(p->srv, NNET_EV_LISTENING, pair_on_listening, p), 0);
 }
 
 /* Run until everything closed (watchdog: 10 s). */
