@@ -195,8 +195,8 @@ typedef bool (*nnet_onread_fn)(nnet_socket_t *s, char *buf, size_t nread,
 typedef struct nnet_socket_opts_s {
   uv_loop_t *loop;        /* NULL: uv_default_loop() */
   int fd;                 /* -1; >= 0: wrap this TCP or Unix socket */
-  bool readable;          /* with fd: allow reads (false) */
-  bool writable;          /* with fd: allow writes (false) */
+  bool readable;          /* with fd: allow reads (true, as Node 20 does) */
+  bool writable;          /* with fd: allow writes (true, as Node 20 does) */
   bool allow_half_open;   /* false */
   size_t high_water_mark; /* 16384 */
   nnet_abort_controller_t *signal;

@@ -107,6 +107,7 @@ void nnet__connect_cancel(nnet_socket_t *s) {
   if (st == NULL) return;
   st->cancelled = true;
   if (st->gai_active) uv_cancel((uv_req_t *)&st->gai);
+  nnet__he_cancel(st);
   nnet__connect_state_free(s);
 }
 

@@ -89,6 +89,9 @@ int nnet__lookup_begin(nnet_socket_t *s);
 /* Try the candidates st->cands (n >= 1). multi: Node's autoSelectFamily
  * path (attempted list, AggregateError). */
 void nnet__he_run(nnet_socket_t *s, bool multi);
+/* Destroyed while attempts are in flight: close them with Node's
+ * 'connectionAttemptFailed' (ECANCELED) before the socket's 'close'. */
+void nnet__he_cancel(nnet__connect_t *st);
 /* Close every attempt and timer (connected, destroyed or failed). */
 void nnet__he_stop(nnet__connect_t *st);
 /* Start the connectTimeout timer. */

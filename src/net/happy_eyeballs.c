@@ -25,6 +25,13 @@ struct nnet__attempt_s {
   int delayed_err; /* connect() refused at once: reported as libuv does */
   size_t cand;
   size_t attempted_index; /* in st->attempted (multi) */
+  /* Cancelled by destroy: 'connectionAttemptFailed' (ECANCELED) is emitted
+   * on `owner` from the close callback, as Node's afterConnectMultiple does
+   * when libuv cancels the pending connect. */
+  nnet_socket_t *owner;
+  nnet__cand_t cancelled;
+  int port;
+  nnet__error_t err;
 };
 
 enum { ATT_STARTED, ATT_FAILED, ATT_DEAD };
@@ -130,6 +137,21 @@ static void timer_stop(uv_timer_t *t) {
 static void attempt_closed_cb(uv_handle_t *h) {
   nnet__attempt_t *a = nnet__container_of(h, nnet__attempt_t, poll);
   if (a->fd >= 0) close(a->fd);
+  nnet_socket_t *s = a->owner;
+  if (s) {
+    nnet__socket_hold(s);
+    nnet_event_t ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = NNET_EV_CONNECTION_ATTEMPT_FAILED;
+    ev.u.attempt.address = a->cancelled.text;
+    ev.u.attempt.port = a->port;
+    ev.u.attempt.family = a->cancelled.family;
+    ev.u.attempt.err = &a->err.pub;
+    nnet__socket_emit(s, &ev);
+    nnet__error_clear(&a->err);
+    nnet__socket_closed_one(s); /* lets 'close' follow */
+    nnet__socket_unhold(s);
+  }
   nnet__free(a);
 }
 
@@ -148,6 +170,30 @@ static void attempt_close(nnet__connect_t *st, nnet__attempt_t *a) {
   unlink_attempt(st, a);
   uv_poll_stop(&a->poll);
   uv_close((uv_handle_t *)&a->poll, attempt_closed_cb);
+}
+
+/* The socket is being destroyed with multi attempts in flight: Node's
+ * handle close cancels the pending connect and afterConnectMultiple still
+ * emits 'connectionAttemptFailed' (ECANCELED), before 'close'. The socket's
+ * 'close' waits for these close callbacks (pending_closes). Oldest first. */
+void nnet__he_cancel(nnet__connect_t *st) {
+  nnet_socket_t *s = st->s;
+  if (!st->multi || !(s->flags & NNET__S_DESTROYED) ||
+      (s->flags & NNET__S_CLOSED))
+    return;
+  while (st->attempts) {
+    nnet__attempt_t *a = st->attempts;
+    while (a->next) a = a->next;
+    a->cancelled = st->cands[a->cand];
+    a->port = st->port;
+    char buf[80];
+    nnet__connect_error(&a->err, UV_ECANCELED, "connect", a->cancelled.text,
+                        st->port,
+                        details_of(st, &a->cancelled, buf, sizeof(buf)));
+    a->owner = s;
+    s->pending_closes++;
+    attempt_close(st, a);
+  }
 }
 
 void nnet__he_stop(nnet__connect_t *st) {
@@ -271,8 +317,6 @@ static const char *sync_details(int fd, char *buf, size_t len) {
 static int start_attempt(nnet__connect_t *st, size_t idx) {
   const nnet__cand_t *c = &st->cands[idx];
   nnet__error_t e;
-  if (st->multi && nnet__he_blocked(st, c, &e))
-    return multi_fail(st, c, &e, true);
   int fd = open_fd(st, c);
   if (fd < 0) {
     nnet__connect_error(&e, fd, "connect", c->text, st->port, NULL);
@@ -284,6 +328,10 @@ static int start_attempt(nnet__connect_t *st, size_t idx) {
     close(fd);
     nnet__connect_error(&e, rc, "bind", la, st->local_port, NULL);
     return st->multi ? multi_fail(st, c, &e, false) : single_fail(st, &e);
+  }
+  if (st->multi && nnet__he_blocked(st, c, &e)) { /* after bind, as Node 22 */
+    close(fd);
+    return multi_fail(st, c, &e, true);
   }
   emit_attempt(st, NNET_EV_CONNECTION_ATTEMPT, c, NULL);
   if (!alive(st)) {
@@ -412,13 +460,15 @@ static void seq_timeout_cb(uv_timer_t *t) {
   nnet_socket_t *s = st->s;
   nnet__socket_hold(s);
   nnet__cand_t c = st->cands[a->cand];
+  /* Abandoned before the event (Node drops req.oncomplete): a destroy in
+   * the listener reports no ECANCELED for it. */
+  attempt_close(st, a);
   emit_attempt(st, NNET_EV_CONNECTION_ATTEMPT_TIMEOUT, &c, NULL);
   if (alive(st)) {
     char buf[80];
     nnet__error_t e;
     nnet__connect_error(&e, UV_ETIMEDOUT, "connect", c.text, st->port,
                         details_of(st, &c, buf, sizeof(buf)));
-    attempt_close(st, a);
     if (push_error(st, &e) != 0)
       nnet__connect_fail(s, UV_ENOMEM, "connect", c.text, st->port);
     else

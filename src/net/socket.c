@@ -14,6 +14,10 @@
 void nnet_socket_opts_init(nnet_socket_opts_t *o) {
   memset(o, 0, sizeof(*o));
   o->fd = -1;
+  /* Node 20's Duplex defaults: both sides open unless set to false (the
+   * docs say false, the code says true; the code wins). */
+  o->readable = true;
+  o->writable = true;
   o->high_water_mark = 16384;
 }
 
@@ -263,9 +267,14 @@ static int wrap_fd(nnet_socket_t *s, const nnet_socket_opts_t *o) {
     uv_close(&s->h.handle, handle_close_cb);
     return rc;
   }
+  /* Node (Duplex readable/writable false): that side starts ended, so a
+   * write() is a write after end and no 'end' is ever emitted. */
   s->flags &= ~(NNET__S_READABLE | NNET__S_WRITABLE);
   if (o->readable) s->flags |= NNET__S_READABLE;
-  if (o->writable) s->flags |= NNET__S_WRITABLE;
+  if (o->writable)
+    s->flags |= NNET__S_WRITABLE;
+  else
+    s->flags |= NNET__S_ENDING | NNET__S_SHUTDOWN | NNET__S_FINISHED;
   nnet__socket_on_connected(s);
   return 0;
 }
