@@ -39,7 +39,9 @@
   XX(ABORT_ERR, "AbortError", "The operation was aborted")                    \
   XX(ERR_PATH_TOO_LONG, "RangeError",                                         \
      "The Unix socket path is longer than the platform allows")               \
-  XX(ERR_INVALID_ADDRESS, "Error", "Invalid socket address")
+  XX(ERR_INVALID_ADDRESS, "Error", "Invalid socket address")                  \
+  XX(ERR_STREAM_ALREADY_FINISHED, "Error",                                    \
+     "Cannot call end after a stream was finished")
 
 typedef enum {
   NNET_ERR_BASE_ = -20000,

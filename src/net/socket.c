@@ -23,6 +23,7 @@ void nnet_socket_opts_init(nnet_socket_opts_t *o) {
 
 static void socket_free(nnet_socket_t *s) {
   nnet__loop_t *nl = s->nl;
+  nnet__abort_unsubscribe(&s->abort_sub);
   nnet__connect_release(s);
   nnet__writable_free(s);
   nnet__error_clear(&s->err);
@@ -189,6 +190,7 @@ void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err) {
     memset(err, 0, sizeof(*err));
     s->has_err = true;
   }
+  nnet__abort_unsubscribe(&s->abort_sub);
   nnet__connect_cancel(s);
   nnet__timeout_close(s);
   server_forget(s);
@@ -279,6 +281,29 @@ static int wrap_fd(nnet_socket_t *s, const nnet_socket_opts_t *o) {
   return 0;
 }
 
+/* Node's addAbortSignal: abort() destroys the socket with an AbortError
+ * (code ABORT_ERR); 'error' and 'close' follow on later turns. */
+static void abort_destroy(void *arg) {
+  nnet_socket_t *s = arg;
+  nnet__error_t e;
+  memset(&e, 0, sizeof(e));
+  nnet__error_node(&e, NNET_ABORT_ERR, NULL);
+  nnet__socket_destroy_with(s, &e);
+}
+
+/* A signal that is already aborted destroys the new socket on a later turn
+ * (Node 20 does not destroy it inside the constructor either). */
+static void abort_destroy_job(void *arg) {
+  nnet_socket_t *s = arg;
+  abort_destroy(s);
+  nnet__socket_unhold(s);
+}
+
+static void watch_signal(nnet_socket_t *s, nnet_abort_controller_t *ac) {
+  if (nnet__abort_subscribe(ac, &s->abort_sub, abort_destroy, s) == 0) return;
+  if (nnet__socket_defer(s, abort_destroy_job) != 0) abort_destroy(s);
+}
+
 int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out) {
   nnet_socket_opts_t defaults;
   if (opts == NULL) {
@@ -309,6 +334,7 @@ int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out) {
       return rc;
     }
   }
+  if (opts->signal) watch_signal(s, opts->signal);
   *out = s;
   return 0;
 }

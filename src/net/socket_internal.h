@@ -129,9 +129,9 @@ struct nnet_socket_s {
   uv_shutdown_t sreq;
   nnet__wdone_t *done; /* callbacks due on a later turn */
   size_t done_len, done_cap;
-  size_t done_ready;    /* how many of done[] the deferred job may run */
-  nnet_write_cb end_cb; /* end(cb): runs at 'finish' */
-  void *end_ctx;
+  size_t done_ready;      /* how many of done[] the deferred job may run */
+  nnet__wdone_t *end_cbs; /* end(cb) callbacks: run at 'finish', in order */
+  size_t end_len, end_cap;
 
   /* error to report at destroy time */
   nnet__error_t err;
@@ -141,6 +141,9 @@ struct nnet_socket_s {
   void *connect_state;       /* owned by connect.c while connecting */
   unsigned keep_alive_delay; /* ms, for setKeepAlive before connect */
   unsigned user_timeout;
+
+  /* the `signal` option (Node: addAbortSignal): destroy on abort */
+  nnet__abort_sub_t abort_sub;
 
   /* idle timeout (timeout.c) */
   unsigned timeout_ms;

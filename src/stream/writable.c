@@ -84,6 +84,9 @@ static void complete_later(nnet_socket_t *s, nnet_write_cb cb, void *ctx,
     if (cb) cb(s, status, ctx); /* out of memory: at least call it once */
     return;
   }
+  /* Destroyed, 'close' not emitted yet: the close sequence runs it after
+   * 'error' (Node's emitErrorCloseNT was queued first). */
+  if ((s->flags & NNET__S_DESTROYED) && !(s->flags & NNET__S_CLOSED)) return;
   schedule_done(s);
 }
 
@@ -355,13 +358,24 @@ void nnet_socket_uncork(nnet_socket_t *s) {
 
 /* Node's finish(): end() callbacks, then 'finish', then autoDestroy when
  * the readable side is done too (or destroySoon() asked for it). */
+/* Node's kOnFinished: every end(cb) made before 'finish', in call order,
+ * all with success even if one of them destroys the socket (the caller
+ * holds s). The list is taken first: a callback calling end() again gets
+ * ERR_STREAM_ALREADY_FINISHED by then. */
+static void run_end_cbs(nnet_socket_t *s) {
+  nnet__wdone_t *cbs = s->end_cbs;
+  size_t n = s->end_len;
+  s->end_cbs = NULL;
+  s->end_len = s->end_cap = 0;
+  for (size_t i = 0; i < n; i++) cbs[i].cb(s, 0, cbs[i].ctx);
+  nnet__free(cbs);
+}
+
 static void finish_job(void *arg) {
   nnet_socket_t *s = arg;
   if (!nnet__socket_dead(s) && !(s->flags & NNET__S_FINISHED)) {
     s->flags |= NNET__S_FINISHED;
-    nnet_write_cb cb = s->end_cb;
-    s->end_cb = NULL;
-    if (cb) cb(s, 0, s->end_ctx);
+    run_end_cbs(s);
     if (!nnet__socket_dead(s)) nnet__socket_emit_simple(s, NNET_EV_FINISH);
     if (!nnet__socket_dead(s) &&
         ((s->flags & (NNET__S_END_EMITTED | NNET__S_DESTROY_SOON)) ||
@@ -395,35 +409,52 @@ void nnet__writable_maybe_finish(nnet_socket_t *s) {
     nnet_socket_destroy(s, UV_ENOMEM);
 }
 
+static int push_end_cb(nnet_socket_t *s, nnet_write_cb cb, void *ctx) {
+  if (s->end_len == s->end_cap) {
+    size_t cap = s->end_cap ? s->end_cap * 2 : 2;
+    nnet__wdone_t *d = nnet__realloc(s->end_cbs, cap * sizeof(*d));
+    if (d == NULL) return UV_ENOMEM;
+    s->end_cbs = d;
+    s->end_cap = cap;
+  }
+  s->end_cbs[s->end_len++] = (nnet__wdone_t){cb, ctx, 0};
+  return 0;
+}
+
+/* Node's Writable.end(): data goes through write() (a write after end
+ * destroys the socket, and cb gets that error); the first end() starts
+ * the shutdown; every cb given before 'finish' runs at 'finish', in order;
+ * afterwards cb gets ERR_STREAM_ALREADY_FINISHED (even once destroyed),
+ * and on a destroyed socket ERR_STREAM_DESTROYED, on a later turn. */
 int nnet_socket_end(nnet_socket_t *s, const void *data, size_t len,
                     nnet_write_cb cb, void *ctx) {
-  if (data && len && !(s->flags & NNET__S_ENDING)) {
+  if (data && len) {
     int rc = nnet_socket_write(s, data, len, NULL, NULL);
-    if (rc < 0) return rc;
-  }
-  if (s->flags & NNET__S_DESTROYED) {
-    complete_later(s, cb, ctx, NNET_ERR_STREAM_DESTROYED);
-    return NNET_ERR_STREAM_DESTROYED;
-  }
-  if (s->flags & NNET__S_ENDING) {
-    if (cb == NULL) return 0;
-    if (s->end_cb) return NNET_ERR_INVALID_STATE; /* one end callback */
-    if (s->flags & NNET__S_FINISHED) {
-      complete_later(s, cb, ctx, 0);
-      return 0;
+    if (rc < 0) {
+      complete_later(s, cb, ctx, rc);
+      return rc;
     }
   }
+  int err = 0;
+  if (s->flags & NNET__S_FINISHED)
+    err = NNET_ERR_STREAM_ALREADY_FINISHED;
+  else if (s->flags & NNET__S_DESTROYED)
+    err = NNET_ERR_STREAM_DESTROYED;
+  if (err != 0) {
+    complete_later(s, cb, ctx, err);
+    return err;
+  }
+  if (cb && push_end_cb(s, cb, ctx) != 0) return UV_ENOMEM;
+  if (s->flags & NNET__S_ENDING) return 0;
   s->flags |= NNET__S_ENDING;
-  s->end_cb = cb;
-  s->end_ctx = ctx;
   s->corked = 0; /* Node: end() uncorks */
   nnet__writable_flush(s);
   return 0;
 }
 
-/* destroy(): queued writes and a pending end() fail; their callbacks run
- * in the close sequence (after 'error', before 'close'). The batch in
- * flight is cancelled by uv_close and joins them from write_cb. */
+/* destroy(): queued writes (with err) and pending end() callbacks fail;
+ * they run in the close sequence (after 'error', before 'close'). The
+ * batch in flight is cancelled by uv_close and joins them from write_cb. */
 void nnet__writable_abort(nnet_socket_t *s, int err) {
   for (nnet__wreq_t *w = s->wq_head, *next; w; w = next) {
     next = w->next;
@@ -432,10 +463,12 @@ void nnet__writable_abort(nnet_socket_t *s, int err) {
     nnet__free(w);
   }
   s->wq_head = s->wq_tail = NULL;
-  if (s->end_cb && !(s->flags & NNET__S_FINISHED)) {
-    push_done(s, s->end_cb, s->end_ctx, err);
-    s->end_cb = NULL;
-  }
+  /* Node: pending end() callbacks get the destroy error itself, or
+   * ERR_STREAM_DESTROYED when destroyed without one. */
+  int end_err = s->has_err ? s->err.pub.code : NNET_ERR_STREAM_DESTROYED;
+  for (size_t i = 0; i < s->end_len; i++)
+    push_done(s, s->end_cbs[i].cb, s->end_cbs[i].ctx, end_err);
+  s->end_len = 0;
 }
 
 void nnet__writable_free(nnet_socket_t *s) {
@@ -447,4 +480,7 @@ void nnet__writable_free(nnet_socket_t *s) {
   nnet__free(s->done);
   s->done = NULL;
   s->done_len = s->done_cap = s->done_ready = 0;
+  nnet__free(s->end_cbs);
+  s->end_cbs = NULL;
+  s->end_len = s->end_cap = 0;
 }

@@ -182,7 +182,8 @@ const char *tr_server_address(const nnet_server_t *srv) {
   nnet_socketaddress_t sa;
   char path[256];
   if (nnet_server_address(srv, &sa) == 0) return tr_addr_json(&sa);
-  if (nnet_server_address_path(srv, path, sizeof(path)) >= 0) return tr_q(path); /* returns the length */
+  if (nnet_server_address_path(srv, path, sizeof(path)) >= 0)
+    return tr_q(path); /* returns the length */
   return "null";
 }
 
