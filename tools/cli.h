@@ -23,6 +23,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cli_parse_int(const char *s, long min, long max, long *out);
 /* Parse a rule for a BlockList ("1.2.3.4", "10.0.0.0/8", "a-b") and add it. */
 int cli_blocklist_add_rule(nnet_blocklist_t *bl, const char *rule);
+/* One --block/--allow RULE option (opt names which): creates *bl on first
+ * use; the two may not be mixed. Returns CLI_OK, or CLI_USAGE / CLI_ERR
+ * after printing why. */
+int cli_block_option(nnet_blocklist_t **bl, const char *opt, const char *rule,
+                     const char *cmd);
 
 int cmd_isip(int argc, char **argv);
 void help_isip(void);

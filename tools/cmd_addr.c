@@ -6,10 +6,11 @@
 #include "cli.h"
 
 void help_isip(void) {
-  puts("usage: nodenet isip ADDR...\n"
-       "\n"
-       "Prints each ADDR with 4, 6 or 0, as Node's net.isIP() answers.\n"
-       "Exit status: 0 if every ADDR is an IP address, 1 if one is not.");
+  puts(
+      "usage: nodenet isip ADDR...\n"
+      "\n"
+      "Prints each ADDR with 4, 6 or 0, as Node's net.isIP() answers.\n"
+      "Exit status: 0 if every ADDR is an IP address, 1 if one is not.");
 }
 
 int cmd_isip(int argc, char **argv) {
@@ -21,24 +22,24 @@ int cmd_isip(int argc, char **argv) {
   for (int i = 0; i < argc; i++) {
     int fam = nnet_is_ip(argv[i]);
     printf("%s %d\n", argv[i], fam);
-    if (!fam)
-      status = CLI_ERR;
+    if (!fam) status = CLI_ERR;
   }
   return status;
 }
 
 void help_blocklist(void) {
-  puts("usage: nodenet blocklist [--rule RULE]... [--allow-list] [--rules] "
-       "ADDR...\n"
-       "\n"
-       "Builds a net.BlockList from the rules and checks each ADDR.\n"
-       "  --rule RULE    an address (1.2.3.4), a subnet (10.0.0.0/8, "
-       "fd00::/8)\n"
-       "                 or a range (10.0.0.1-10.0.0.9); repeatable\n"
-       "  --allow-list   invert: block everything the rules do not cover\n"
-       "  --rules        print blockList.rules (newest first) before the "
-       "answers\n"
-       "Prints 'ADDR blocked' or 'ADDR allowed' per address.");
+  puts(
+      "usage: nodenet blocklist [--rule RULE]... [--allow-list] [--rules] "
+      "ADDR...\n"
+      "\n"
+      "Builds a net.BlockList from the rules and checks each ADDR.\n"
+      "  --rule RULE    an address (1.2.3.4), a subnet (10.0.0.0/8, "
+      "fd00::/8)\n"
+      "                 or a range (10.0.0.1-10.0.0.9); repeatable\n"
+      "  --allow-list   invert: block everything the rules do not cover\n"
+      "  --rules        print blockList.rules (newest first) before the "
+      "answers\n"
+      "Prints 'ADDR blocked' or 'ADDR allowed' per address.");
 }
 
 static int print_rules(const nnet_blocklist_t *bl) {
@@ -74,8 +75,7 @@ int cmd_blocklist(int argc, char **argv) {
       goto done;
     }
   }
-  if (show_rules)
-    print_rules(bl);
+  if (show_rules) print_rules(bl);
   if (i == argc && !show_rules) {
     help_blocklist();
     status = CLI_USAGE;

@@ -35,8 +35,7 @@ typedef struct {
 
 static void on_lookup(const nnet_event_t *ev, void *ctx) {
   connect_t *c = ctx;
-  if (ev->u.lookup.err)
-    return;
+  if (ev->u.lookup.err) return;
   stdio_pipe_trace(&c->pipe, "lookup: %s -> %s (IPv%d)", ev->u.lookup.host,
                    ev->u.lookup.address, ev->u.lookup.family);
 }
@@ -62,7 +61,9 @@ static void on_timeout(const nnet_event_t *ev, void *ctx) {
   nnet_socket_destroy(ev->target, 0);
 }
 
-static void on_done(void *arg) { stdio_pipe_close(arg); }
+static void on_done(void *arg) {
+  stdio_pipe_close(arg);
+}
 
 static int usage_error(const char *what, const char *arg) {
   cli_error("connect: %s '%s' (see nodenet connect --help)", what,
@@ -81,13 +82,13 @@ int cmd_connect(int argc, char **argv) {
   long v;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED_VAL()                                                             \
-  do {                                                                         \
-    if (!val) {                                                                \
-      rc = usage_error("missing value for", a);                                \
-      goto out;                                                                \
-    }                                                                          \
-    i++;                                                                       \
+#define NEED_VAL()                              \
+  do {                                          \
+    if (!val) {                                 \
+      rc = usage_error("missing value for", a); \
+      goto out;                                 \
+    }                                           \
+    i++;                                        \
   } while (0)
     if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
       verbose = true;
@@ -142,22 +143,7 @@ int cmd_connect(int argc, char **argv) {
       o.local_port = (int)v;
     } else if (!strcmp(a, "--block") || !strcmp(a, "--allow")) {
       NEED_VAL();
-      if (!c.bl && !(c.bl = nnet_blocklist_new())) {
-        cli_error("out of memory");
-        rc = CLI_ERR;
-        goto out;
-      }
-      bool allow = a[2] == 'a';
-      if (nnet_blocklist_size(c.bl) > 0 &&
-          nnet_blocklist_is_allow_list(c.bl) != allow) {
-        rc = usage_error("--block and --allow cannot be mixed:", val);
-        goto out;
-      }
-      nnet_blocklist_set_allow_list(c.bl, allow);
-      if (cli_blocklist_add_rule(c.bl, val) < 0) {
-        rc = usage_error("bad address or CIDR", val);
-        goto out;
-      }
+      if ((rc = cli_block_option(&c.bl, a, val, "connect")) != CLI_OK) goto out;
     } else if (a[0] == '-' && a[1]) {
       rc = usage_error("unknown option", a);
       goto out;
@@ -197,12 +183,10 @@ int cmd_connect(int argc, char **argv) {
   if (err == 0) {
     nnet_socket_on(s, NNET_EV_LOOKUP, on_lookup, &c);
     nnet_socket_on(s, NNET_EV_CONNECT, on_connect, &c);
-    if (c.idle_ms)
-      nnet_socket_set_timeout(s, c.idle_ms, on_timeout, &c);
+    if (c.idle_ms) nnet_socket_set_timeout(s, c.idle_ms, on_timeout, &c);
     stdio_pipe_attach(&c.pipe, s);
     err = nnet_socket_connect(s, &o, NULL, NULL);
-    if (err < 0)
-      nnet_socket_destroy(s, 0);
+    if (err < 0) nnet_socket_destroy(s, 0);
   }
   if (err < 0) {
     cli_error("connect: %s (%s)", nnet_strerror(err), nnet_err_name(err));
@@ -212,8 +196,7 @@ int cmd_connect(int argc, char **argv) {
              : CLI_ERR;
   }
   uv_run(loop, UV_RUN_DEFAULT);
-  if (rc == CLI_OK)
-    rc = c.pipe.exit_status;
+  if (rc == CLI_OK) rc = c.pipe.exit_status;
 out:
   nnet_blocklist_free(c.bl);
   return rc;

@@ -18,12 +18,13 @@ typedef struct {
 } echo_t;
 
 void help_echo(void) {
-  puts("usage: nodenet echo [-v] PORT [UNIXPATH]\n"
-       "\n"
-       "Echo server: listens on 127.0.0.1:PORT (env ECHO_HOST overrides) and,\n"
-       "when given, on the Unix socket UNIXPATH (a stale file is unlinked\n"
-       "first). Echoes every byte with backpressure, ends each connection\n"
-       "after the client's EOF, backlog 511. Runs until SIGINT or SIGTERM.");
+  puts(
+      "usage: nodenet echo [-v] PORT [UNIXPATH]\n"
+      "\n"
+      "Echo server: listens on 127.0.0.1:PORT (env ECHO_HOST overrides) and,\n"
+      "when given, on the Unix socket UNIXPATH (a stale file is unlinked\n"
+      "first). Echoes every byte with backpressure, ends each connection\n"
+      "after the client's EOF, backlog 511. Runs until SIGINT or SIGTERM.");
 }
 
 static void on_data(const nnet_event_t *ev, void *ctx) {
@@ -72,8 +73,7 @@ static int start_server(echo_t *e, const nnet_listen_opts_t *lo) {
   so.loop = e->loop;
   nnet_server_t *srv;
   int rc = nnet_create_server(&so, on_connection, e, &srv);
-  if (rc < 0)
-    return rc;
+  if (rc < 0) return rc;
   nnet_server_on(srv, NNET_EV_ERROR, on_server_error, e);
   e->servers[e->n_servers++] = srv;
   return nnet_server_listen(srv, lo, NULL, NULL);

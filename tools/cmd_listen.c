@@ -78,17 +78,16 @@ static void on_connection(const nnet_event_t *ev, void *ctx) {
     return;
   }
   l->busy = true;
-  if (!l->keep)
-    nnet_server_close(l->srv, NULL, NULL);
+  if (!l->keep) nnet_server_close(l->srv, NULL, NULL);
   stdio_pipe_attach(&l->pipe, s);
 }
 
 static void on_drop(const nnet_event_t *ev, void *ctx) {
   listen_t *l = ctx;
-  stdio_pipe_trace(&l->pipe, "drop: %s port %d (maxConnections)",
-                   ev->u.drop.remote_address ? ev->u.drop.remote_address
-                                             : "unix",
-                   ev->u.drop.remote_port);
+  stdio_pipe_trace(
+      &l->pipe, "drop: %s port %d (maxConnections)",
+      ev->u.drop.remote_address ? ev->u.drop.remote_address : "unix",
+      ev->u.drop.remote_port);
 }
 
 static void on_error(const nnet_event_t *ev, void *ctx) {
@@ -116,13 +115,13 @@ int cmd_listen(int argc, char **argv) {
   int rc = CLI_OK;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED_VAL()                                                             \
-  do {                                                                         \
-    if (!val) {                                                                \
-      rc = usage_error("missing value for", a);                                \
-      goto out;                                                                \
-    }                                                                          \
-    i++;                                                                       \
+#define NEED_VAL()                              \
+  do {                                          \
+    if (!val) {                                 \
+      rc = usage_error("missing value for", a); \
+      goto out;                                 \
+    }                                           \
+    i++;                                        \
   } while (0)
     if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
       verbose = true;
@@ -150,22 +149,7 @@ int cmd_listen(int argc, char **argv) {
       }
     } else if (!strcmp(a, "--block") || !strcmp(a, "--allow")) {
       NEED_VAL();
-      if (!l.bl && !(l.bl = nnet_blocklist_new())) {
-        cli_error("out of memory");
-        rc = CLI_ERR;
-        goto out;
-      }
-      bool allow = a[2] == 'a';
-      if (nnet_blocklist_size(l.bl) > 0 &&
-          nnet_blocklist_is_allow_list(l.bl) != allow) {
-        rc = usage_error("--block and --allow cannot be mixed:", val);
-        goto out;
-      }
-      nnet_blocklist_set_allow_list(l.bl, allow);
-      if (cli_blocklist_add_rule(l.bl, val) < 0) {
-        rc = usage_error("bad address or CIDR", val);
-        goto out;
-      }
+      if ((rc = cli_block_option(&l.bl, a, val, "listen")) != CLI_OK) goto out;
     } else if (a[0] == '-' && a[1]) {
       rc = usage_error("unknown option", a);
       goto out;
@@ -200,15 +184,13 @@ int cmd_listen(int argc, char **argv) {
   so.block_list = l.bl;
   int err = nnet_create_server(&so, on_connection, &l, &l.srv);
   if (err == 0) {
-    if (max_conn >= 0)
-      nnet_server_set_max_connections(l.srv, (int)max_conn);
+    if (max_conn >= 0) nnet_server_set_max_connections(l.srv, (int)max_conn);
     nnet_server_on(l.srv, NNET_EV_LISTENING, on_listening, &l);
     nnet_server_on(l.srv, NNET_EV_ERROR, on_error, &l);
     nnet_server_on(l.srv, NNET_EV_DROP, on_drop, &l);
     nnet_server_on(l.srv, NNET_EV_CLOSE, on_server_close, &l);
     err = nnet_server_listen(l.srv, &lo, NULL, NULL);
-    if (err < 0)
-      nnet_server_close(l.srv, NULL, NULL);
+    if (err < 0) nnet_server_close(l.srv, NULL, NULL);
   }
   if (err < 0) {
     cli_error("listen: %s (%s)", nnet_strerror(err), nnet_err_name(err));
@@ -216,8 +198,7 @@ int cmd_listen(int argc, char **argv) {
     stdio_pipe_close(&l.pipe);
   }
   uv_run(loop, UV_RUN_DEFAULT);
-  if (rc == CLI_OK)
-    rc = l.status ? l.status : l.pipe.exit_status;
+  if (rc == CLI_OK) rc = l.status ? l.status : l.pipe.exit_status;
 out:
   nnet_blocklist_free(l.bl);
   return rc;

@@ -15,8 +15,9 @@ static void usage(FILE *out) {
           nnet_version_string());
   for (const cli_command_t *c = cli_commands; c->name; c++)
     fprintf(out, "  %-10s %s\n", c->name, c->summary);
-  fprintf(out, "\n'nodenet COMMAND --help' describes one command.\n"
-               "Exit status: 0 clean end, 1 connection error, 2 bad usage.\n");
+  fprintf(out,
+          "\n'nodenet COMMAND --help' describes one command.\n"
+          "Exit status: 0 clean end, 1 connection error, 2 bad usage.\n");
 }
 
 int main(int argc, char **argv) {
@@ -34,11 +35,9 @@ int main(int argc, char **argv) {
     return CLI_OK;
   }
   for (const cli_command_t *c = cli_commands; c->name; c++) {
-    if (strcmp(c->name, name))
-      continue;
+    if (strcmp(c->name, name)) continue;
     for (int i = 2; i < argc; i++) {
-      if (!strcmp(argv[i], "--"))
-        break;
+      if (!strcmp(argv[i], "--")) break;
       if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
         c->help();
         return CLI_OK;

@@ -12,8 +12,7 @@
 #define OUT_HIGH_WATER (256 * 1024)
 
 void stdio_pipe_trace(const stdio_pipe_t *p, const char *fmt, ...) {
-  if (!p->verbose)
-    return;
+  if (!p->verbose) return;
   va_list ap;
   fputs("nodenet: ", stderr);
   va_start(ap, fmt);
@@ -26,12 +25,10 @@ static uv_stream_t *open_stream(uv_loop_t *loop, int fd, void *h,
                                 bool readable) {
   uv_handle_type t = uv_guess_handle(fd);
   if (t == UV_TTY) {
-    if (uv_tty_init(loop, h, fd, readable) == 0)
-      return h;
+    if (uv_tty_init(loop, h, fd, readable) == 0) return h;
   } else if (t == UV_NAMED_PIPE || t == UV_TCP) {
     if (uv_pipe_init(loop, h, 0) == 0) {
-      if (uv_pipe_open(h, fd) == 0)
-        return h;
+      if (uv_pipe_open(h, fd) == 0) return h;
       uv_close(h, NULL);
     }
   }
@@ -53,8 +50,7 @@ int stdio_pipe_init(stdio_pipe_t *p, uv_loop_t *loop, bool verbose,
   else
     p->in_eof = true; /* closed or unusable stdin: nothing to send */
   p->out = open_stream(loop, 1, &p->out_h, false);
-  if (p->out)
-    p->out_open = true;
+  if (p->out) p->out_open = true;
   return 0;
 }
 
@@ -72,15 +68,13 @@ static void out_written(uv_write_t *req, int status) {
   free(w);
   if (status < 0) {
     stdio_pipe_trace(p, "stdout: %s", uv_strerror(status));
-    if (p->sock)
-      nnet_socket_destroy(p->sock, 0);
+    if (p->sock) nnet_socket_destroy(p->sock, 0);
     return;
   }
   if (p->sock_paused && p->out &&
       uv_stream_get_write_queue_size(p->out) < OUT_HIGH_WATER) {
     p->sock_paused = false;
-    if (p->sock)
-      nnet_socket_resume(p->sock);
+    if (p->sock) nnet_socket_resume(p->sock);
   }
 }
 
@@ -88,8 +82,7 @@ static void write_out(stdio_pipe_t *p, const char *base, size_t len) {
   if (!p->out) { /* a file or closed stdout: plain blocking writes */
     while (len > 0) {
       ssize_t n = write(1, base, len);
-      if (n <= 0)
-        return;
+      if (n <= 0) return;
       base += n;
       len -= (size_t)n;
     }
@@ -97,14 +90,11 @@ static void write_out(stdio_pipe_t *p, const char *base, size_t len) {
   }
   uv_buf_t b = uv_buf_init((char *)base, (unsigned)len);
   int n = uv_try_write(p->out, &b, 1);
-  if (n == (int)len)
-    return;
-  if (n < 0 && n != UV_EAGAIN)
-    return;
+  if (n == (int)len) return;
+  if (n < 0 && n != UV_EAGAIN) return;
   size_t done = n > 0 ? (size_t)n : 0;
   out_write_t *w = malloc(sizeof *w + len - done);
-  if (!w)
-    return;
+  if (!w) return;
   w->p = p;
   memcpy(w->data, base + done, len - done);
   b = uv_buf_init(w->data, (unsigned)(len - done));
@@ -130,17 +120,14 @@ static void in_got(stdio_pipe_t *p, const char *base, ssize_t n) {
       stdio_pipe_trace(p, "stdin: %s", uv_strerror((int)n));
     p->in_eof = true;
     p->in_reading = false;
-    if (p->in_open)
-      uv_read_stop(p->in);
-    if (p->sock)
-      nnet_socket_end(p->sock, NULL, 0, NULL, NULL);
+    if (p->in_open) uv_read_stop(p->in);
+    if (p->sock) nnet_socket_end(p->sock, NULL, 0, NULL, NULL);
     return;
   }
   if (nnet_socket_write(p->sock, base, (size_t)n, NULL, NULL) == 0) {
     /* Socket buffer full: stop reading stdin until 'drain'. */
     p->in_reading = false;
-    if (p->in_open)
-      uv_read_stop(p->in);
+    if (p->in_open) uv_read_stop(p->in);
   } else if (p->in_fd_file >= 0) {
     in_read_start(p);
   }
@@ -152,8 +139,7 @@ static void in_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
 }
 
 static void in_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf) {
-  if (n == 0)
-    return; /* EAGAIN */
+  if (n == 0) return; /* EAGAIN */
   in_got(s->data, buf->base, n);
 }
 
@@ -162,14 +148,12 @@ static void in_file_read(uv_fs_t *req) {
   ssize_t n = req->result;
   uv_fs_req_cleanup(req);
   p->in_reading = false;
-  if (!p->sock || nnet_socket_is_destroyed(p->sock))
-    return;
+  if (!p->sock || nnet_socket_is_destroyed(p->sock)) return;
   in_got(p, p->in_buf, n);
 }
 
 static void in_read_start(stdio_pipe_t *p) {
-  if (p->in_eof || p->in_reading)
-    return;
+  if (p->in_eof || p->in_reading) return;
   p->in_reading = true;
   if (p->in_open) {
     p->in->data = p;
@@ -189,7 +173,9 @@ static void on_data(const nnet_event_t *ev, void *ctx) {
   write_out(ctx, ev->u.data.base, ev->u.data.len);
 }
 
-static void on_drain(const nnet_event_t *ev, void *ctx) { in_read_start(ctx); }
+static void on_drain(const nnet_event_t *ev, void *ctx) {
+  in_read_start(ctx);
+}
 
 static void on_end(const nnet_event_t *ev, void *ctx) {
   stdio_pipe_t *p = ctx;
@@ -197,8 +183,7 @@ static void on_end(const nnet_event_t *ev, void *ctx) {
   if (!p->half_close && !p->in_eof) {
     /* allowHalfOpen is false: the socket ends itself; stop reading stdin. */
     p->in_eof = true;
-    if (p->in_open && p->in_reading)
-      uv_read_stop(p->in);
+    if (p->in_open && p->in_reading) uv_read_stop(p->in);
     p->in_reading = false;
   }
 }
@@ -215,11 +200,9 @@ static void on_close(const nnet_event_t *ev, void *ctx) {
   stdio_pipe_trace(p, "close: hadError=%s",
                    ev->u.close.had_error ? "true" : "false");
   p->sock = NULL;
-  if (p->in_open && p->in_reading)
-    uv_read_stop(p->in);
+  if (p->in_open && p->in_reading) uv_read_stop(p->in);
   p->in_reading = false;
-  if (p->on_done)
-    p->on_done(p->done_arg);
+  if (p->on_done) p->on_done(p->done_arg);
 }
 
 void stdio_pipe_attach(stdio_pipe_t *p, nnet_socket_t *s) {
