@@ -14,6 +14,8 @@
 extern "C" {
 #endif
 
+/* Node: net.Socket and net.Server (net.h). Opaque and library-allocated;
+ * each is freed by the library after its 'close' event unless retained. */
 typedef struct nnet_socket_s nnet_socket_t;
 typedef struct nnet_server_s nnet_server_t;
 
@@ -67,6 +69,8 @@ typedef struct nnet_error_s {
   XX(CONNECTION_ATTEMPT_FAILED, "connectionAttemptFailed") \
   XX(CONNECTION_ATTEMPT_TIMEOUT, "connectionAttemptTimeout")
 
+/* Node's event names as ids: NNET_EV_DATA is 'data'. NNET_EV_COUNT_ is not
+ * an event (remove_all: every event). */
 typedef enum {
 #define NNET_EVENT_ENUM_(id, name) NNET_EV_##id,
   NNET_EVENT_MAP(NNET_EVENT_ENUM_)
@@ -124,6 +128,9 @@ typedef struct nnet_event_s {
   } u;
 } nnet_event_t;
 
+/* Node: an event listener. ev and everything it points to are borrowed for
+ * the call; ctx is the pointer given to on()/once(). Any API call is
+ * allowed inside, including destroying or closing ev->target. */
 typedef void (*nnet_listener_fn)(const nnet_event_t *ev, void *ctx);
 
 /* ---- Unhandled 'error' ----------------------------------------------------

@@ -43,6 +43,9 @@
   XX(ERR_STREAM_ALREADY_FINISHED, "Error",                                    \
      "Cannot call end after a stream was finished")
 
+/* Node-level error codes (NNET_ERR_SOCKET_BAD_PORT is Node's
+ * 'ERR_SOCKET_BAD_PORT'): negative, far below libuv's UV_E* range, so one
+ * int carries either. */
 typedef enum {
   NNET_ERR_BASE_ = -20000,
 #define NNET_ERR_ENUM_(code, cls, msg) NNET_##code,

@@ -14,24 +14,27 @@
 extern "C" {
 #endif
 
+/* Node: AbortController (opaque, library-allocated; see below). */
 typedef struct nnet_abort_controller_s nnet_abort_controller_t;
 
 /* ---- Encodings (socket.setEncoding, write with an encoding) ---- */
-#define NNET_ENCODING_MAP(XX)                                               \
-  XX(BUFFER, "buffer")                                                      \
-  XX(UTF8, "utf8")                                                          \
-  XX(UTF16LE, "utf16le")                                                    \
-  XX(LATIN1, "latin1")                                                      \
-  XX(ASCII, "ascii")                                                        \
-  XX(BASE64, "base64")                                                      \
-  XX(BASE64URL, "base64url")                                                \
+#define NNET_ENCODING_MAP(XX) \
+  XX(BUFFER, "buffer")        \
+  XX(UTF8, "utf8")            \
+  XX(UTF16LE, "utf16le")      \
+  XX(LATIN1, "latin1")        \
+  XX(ASCII, "ascii")          \
+  XX(BASE64, "base64")        \
+  XX(BASE64URL, "base64url")  \
   XX(HEX, "hex")
 
+/* Node: the encoding names of Buffer / setEncoding(). NNET_ENC_BUFFER is
+ * Node's "no encoding" (data events carry bytes). */
 typedef enum {
 #define NNET_ENC_ENUM_(id, name) NNET_ENC_##id,
   NNET_ENCODING_MAP(NNET_ENC_ENUM_)
 #undef NNET_ENC_ENUM_
-  NNET_ENC_COUNT_
+      NNET_ENC_COUNT_
 } nnet_encoding_t;
 
 /* Node's Buffer.isEncoding name lookup, case-insensitive, with aliases
@@ -59,16 +62,18 @@ void nnet_abort_controller_free(nnet_abort_controller_t *ac);
 
 /* Node: net.createServer([options]) options. */
 typedef struct nnet_server_opts_s {
-  uv_loop_t *loop;             /* NULL: uv_default_loop() */
-  bool allow_half_open;        /* false */
-  bool pause_on_connect;       /* false */
-  bool no_delay;               /* false */
-  bool keep_alive;             /* false */
+  uv_loop_t *loop;                   /* NULL: uv_default_loop() */
+  bool allow_half_open;              /* false */
+  bool pause_on_connect;             /* false */
+  bool no_delay;                     /* false */
+  bool keep_alive;                   /* false */
   unsigned keep_alive_initial_delay; /* ms, 0 */
-  size_t high_water_mark;      /* 16384 (Node's stream default) */
-  nnet_blocklist_t *block_list; /* borrowed; NULL: none */
+  size_t high_water_mark;            /* 16384 (Node's stream default) */
+  nnet_blocklist_t *block_list;      /* borrowed; NULL: none */
 } nnet_server_opts_t;
 
+/* Writes Node's net.createServer() defaults into *o (every field; the loop
+ * NULL). Call before setting the fields you need. */
 void nnet_server_opts_init(nnet_server_opts_t *o);
 
 /* Node: net.createServer([options][, connectionListener]). The listener (if
@@ -84,26 +89,35 @@ int nnet_create_server(const nnet_server_opts_t *opts,
 
 /* Node: server.listen(options). */
 typedef struct nnet_listen_opts_s {
-  int port;            /* -1: not a TCP listen; 0: any port */
-  const char *host;    /* NULL: "::" dual-stack, falling back to 0.0.0.0 */
-  const char *path;    /* Unix socket path ("\0name" via path_len: abstract) */
-  size_t path_len;     /* 0: strlen(path); needed for abstract names */
-  int backlog;         /* 511 */
-  bool exclusive;       /* accepted; no effect (no cluster) */
+  int port;         /* -1: not a TCP listen; 0: any port */
+  const char *host; /* NULL: "::" dual-stack, falling back to 0.0.0.0 */
+  const char *path; /* Unix socket path ("\0name" via path_len: abstract) */
+  size_t path_len;  /* 0: strlen(path); needed for abstract names */
+  int backlog;      /* 511 */
+  bool exclusive;   /* accepted; no effect (no cluster) */
   bool readable_all;
   bool writable_all;
   bool ipv6_only;
   bool reuse_port;
-  int fd;              /* -1; >= 0: listen on this existing socket fd
-                        * (TCP or Unix); the server owns it from then on */
+  int fd; /* -1; >= 0: listen on this existing socket fd
+           * (TCP or Unix); the server owns it from then on */
   nnet_abort_controller_t *signal;
+  /* Node: server.listen(otherServer._handle). NULL, or a listening server
+   * whose socket this server listens on too (on a dup of its descriptor:
+   * either server may close first; the other keeps listening). */
+  nnet_server_t *handle_of;
 } nnet_listen_opts_t;
 
+/* Writes the defaults of server.listen(options) into *o: port -1 (no TCP
+ * listen), host/path NULL, backlog 511, fd -1, every flag false, no
+ * signal, no handle_of. */
 void nnet_listen_opts_init(nnet_listen_opts_t *o);
 
 /* Node: server.listen(...). Every form goes through this one call; opts
  * NULL is listen() (a random port on "::"). The form is chosen as Node
- * does: fd >= 0, else port >= 0 (host names are resolved first), else path.
+ * does: handle_of, else fd >= 0, else port >= 0 (host names are resolved
+ * first), else path. handle_of must be listening
+ * (NNET_ERR_INVALID_ARG_VALUE otherwise).
  * The listener, if not NULL, is added once for 'listening'. Returns 0 (the
  * outcome arrives as 'listening' or 'error': "listen EADDRINUSE: address
  * already in use 127.0.0.1:8080", syscall "listen"; host lookup failures as
@@ -116,11 +130,18 @@ void nnet_listen_opts_init(nnet_listen_opts_t *o);
  * created it and it is still the same file. */
 int nnet_server_listen(nnet_server_t *srv, const nnet_listen_opts_t *opts,
                        nnet_listener_fn listening_listener, void *ctx);
-/* Node: server.listen(port, host). Convenience for the common case. */
+/* Node: server.listen(port, host). Convenience for the common case: host
+ * NULL listens on "::" (falling back to 0.0.0.0); port 0 picks one. Same
+ * returns and events as nnet_server_listen(). */
 int nnet_server_listen_tcp(nnet_server_t *srv, int port, const char *host);
-/* Node: server.listen(path). */
+/* Node: server.listen(path). A Unix socket path (use nnet_server_listen()
+ * with path_len for abstract names). Same returns and events as
+ * nnet_server_listen(). */
 int nnet_server_listen_path(nnet_server_t *srv, const char *path);
 
+/* The callback of nnet_server_close(): status 0, or
+ * NNET_ERR_SERVER_NOT_RUNNING (Node's err argument). srv is valid for the
+ * call only, unless retained. */
 typedef void (*nnet_close_cb)(nnet_server_t *srv, int status, void *ctx);
 /* Node: server.close([callback]). Stops accepting; 'close' fires (on a
  * later turn) once the listener is closed and every accepted connection
@@ -142,14 +163,23 @@ int nnet_server_close(nnet_server_t *srv, nnet_close_cb cb, void *ctx);
 int nnet_server_address(const nnet_server_t *srv, nnet_socketaddress_t *out);
 int nnet_server_address_path(const nnet_server_t *srv, char *path,
                              size_t path_size);
+/* True when the server listens (or last listened) on a Unix socket, i.e.
+ * when Node's server.address() would be a string. */
 bool nnet_server_is_pipe(const nnet_server_t *srv);
 
+/* The callback of nnet_server_get_connections(): err is always 0 (Node's
+ * err is null for a server without workers), count the open accepted
+ * connections. */
 typedef void (*nnet_count_cb)(nnet_server_t *srv, int err, size_t count,
                               void *ctx);
-/* Node: server.getConnections(callback). Asynchronous, as in Node. */
+/* Node: server.getConnections(callback). The count is taken now and cb
+ * runs on a later turn (as Node's nextTick); the server is kept alive
+ * until then. Returns 0, NNET_ERR_INVALID_ARG_VALUE (srv or cb NULL) or
+ * UV_ENOMEM. */
 int nnet_server_get_connections(nnet_server_t *srv, nnet_count_cb cb,
                                 void *ctx);
-/* Node: server.listening */
+/* Node: server.listening. True from the moment the handle listens (before
+ * 'listening' is emitted) until close(). */
 bool nnet_server_is_listening(const nnet_server_t *srv);
 /* Node: server.maxConnections. -1: unlimited (Node's undefined). Once the
  * server holds max connections, new ones are closed at once and 'drop' is
@@ -157,7 +187,9 @@ bool nnet_server_is_listening(const nnet_server_t *srv);
  * as unlimited). */
 void nnet_server_set_max_connections(nnet_server_t *srv, int max);
 int nnet_server_get_max_connections(const nnet_server_t *srv);
-/* Node: server.ref() / server.unref() */
+/* Node: server.ref() / server.unref(). An unref'd listener does not keep
+ * uv_run() alive; remembered across listen() calls. Accepted sockets are
+ * not affected (as in Node). */
 void nnet_server_ref(nnet_server_t *srv);
 void nnet_server_unref(nnet_server_t *srv);
 
@@ -168,19 +200,36 @@ void nnet_server_unref(nnet_server_t *srv);
 void nnet_server_retain(nnet_server_t *srv);
 void nnet_server_release(nnet_server_t *srv);
 
+/* One user pointer per server (beyond Node: a JS object takes any
+ * property). Not touched by the library; free it in 'close' if it is
+ * yours. */
 void nnet_server_set_data(nnet_server_t *srv, void *data);
 void *nnet_server_get_data(const nnet_server_t *srv);
+/* The loop the server runs on (opts.loop or uv_default_loop()). */
 uv_loop_t *nnet_server_loop(const nnet_server_t *srv);
 
+/* Node: server.on(event, listener). Listeners run in registration order;
+ * one added during an emit is not called by that emit, one removed during
+ * it still is (DESIGN §3). Server events: 'listening', 'connection',
+ * 'error', 'close', 'drop'. Returns 0, UV_EINVAL (bad type or fn NULL) or
+ * UV_ENOMEM. */
 int nnet_server_on(nnet_server_t *srv, nnet_event_type_t type,
                    nnet_listener_fn fn, void *ctx);
+/* Node: server.once(event, listener): removed before its first call. */
 int nnet_server_once(nnet_server_t *srv, nnet_event_type_t type,
                      nnet_listener_fn fn, void *ctx);
+/* Node: server.prependListener(event, listener): called first. */
 int nnet_server_prepend(nnet_server_t *srv, nnet_event_type_t type,
                         nnet_listener_fn fn, void *ctx);
+/* Node: server.off(event, listener): removes the most recently added
+ * (type, fn, ctx) match; 0 also when nothing matched, UV_EINVAL for a bad
+ * type. */
 int nnet_server_off(nnet_server_t *srv, nnet_event_type_t type,
                     nnet_listener_fn fn, void *ctx);
+/* Node: server.removeAllListeners([event]). NNET_EV_COUNT_: every event
+ * (pending close(cb) callbacks are 'close' listeners too, as in Node). */
 int nnet_server_remove_all(nnet_server_t *srv, nnet_event_type_t type);
+/* Node: server.listenerCount(event). */
 size_t nnet_server_listener_count(const nnet_server_t *srv,
                                   nnet_event_type_t type);
 
@@ -200,16 +249,21 @@ typedef struct nnet_socket_opts_s {
   bool allow_half_open;   /* false */
   size_t high_water_mark; /* 16384 */
   nnet_abort_controller_t *signal;
-  char *onread_buf;       /* with onread: the caller's buffer */
+  char *onread_buf; /* with onread: the caller's buffer */
   size_t onread_len;
   nnet_onread_fn onread;
   void *onread_ctx;
 } nnet_socket_opts_t;
 
+/* Writes Node's new net.Socket() defaults into *o: loop NULL, fd -1,
+ * readable and writable true, allowHalfOpen false, highWaterMark 16384,
+ * no signal, no onread. */
 void nnet_socket_opts_init(nnet_socket_opts_t *o);
 
-/* Custom resolver (Node's `lookup` option): answer by calling done() once,
- * now or later, with an error or one or more addresses. */
+/* Custom resolver (Node's `lookup` option, dns.lookup's signature): answer
+ * by calling done(req, ...) once, now or later, with an error (err < 0,
+ * count 0) or one or more addresses (err 0). The address strings are
+ * copied during done(). See nnet_connect_opts_t.lookup. */
 typedef void (*nnet_lookup_done_fn)(void *req, int err,
                                     const char *const *addresses,
                                     const int *families, size_t count);
@@ -247,53 +301,80 @@ typedef enum { NNET_HE_RACE = 0, NNET_HE_SEQUENTIAL = 1 } nnet_he_mode_t;
  * out. block_list: outbound; a blocked target fails with ERR_IP_BLOCKED
  * ("IP(1.2.3.4) is blocked by net.BlockList") before any SYN (Node 22). */
 typedef struct nnet_connect_opts_s {
-  int port;                    /* -1: not set */
-  const char *host;            /* NULL: "localhost" */
-  const char *path;            /* Unix socket; takes precedence over port */
-  size_t path_len;             /* 0: strlen(path) */
+  int port;         /* -1: not set */
+  const char *host; /* NULL: "localhost" */
+  const char *path; /* Unix socket; takes precedence over port */
+  size_t path_len;  /* 0: strlen(path) */
   const char *local_address;
-  int local_port;              /* 0 */
-  int family;                  /* 0, 4, 6 */
-  int hints;                   /* getaddrinfo flags */
+  int local_port; /* 0 */
+  int family;     /* 0, 4, 6 */
+  int hints;      /* getaddrinfo flags */
   bool no_delay;
   bool keep_alive;
   unsigned keep_alive_initial_delay;
-  unsigned timeout;            /* ms; 0: no idle timeout */
+  unsigned timeout; /* ms; 0: no idle timeout */
   /* connection establishment (see the connect issue) */
   nnet_lookup_fn lookup;
   void *lookup_ctx;
-  int auto_select_family;      /* -1: process default, 0 off, 1 on */
+  int auto_select_family; /* -1: process default, 0 off, 1 on */
   unsigned auto_select_family_attempt_timeout; /* 0: process default */
-  unsigned connect_timeout;    /* ms; 0: none (beyond Node) */
-  unsigned user_timeout;       /* TCP_USER_TIMEOUT ms; 0: kernel default */
+  unsigned connect_timeout;                    /* ms; 0: none (beyond Node) */
+  unsigned user_timeout;        /* TCP_USER_TIMEOUT ms; 0: kernel default */
   nnet_blocklist_t *block_list; /* borrowed; outbound */
-  int happy_eyeballs_mode;     /* NNET_HE_RACE (default) or NNET_HE_SEQUENTIAL */
+  int happy_eyeballs_mode; /* NNET_HE_RACE (default) or NNET_HE_SEQUENTIAL */
 } nnet_connect_opts_t;
 
+/* Writes Node's socket.connect(options) defaults into *o: port -1 (must
+ * be set unless path), host NULL ("localhost"), family 0, every flag false,
+ * auto_select_family -1 (process default), timeouts 0, NNET_HE_RACE. */
 void nnet_connect_opts_init(nnet_connect_opts_t *o);
 
-/* Node: new net.Socket([options]). Not connected yet (unless fd given). */
+/* Node: new net.Socket([options]). opts NULL: defaults on the default
+ * loop. Not connected yet unless opts->fd is given (then it is open at
+ * once and reads start; the descriptor belongs to the socket). The socket
+ * is freed after its 'close' unless retained; one never connected and
+ * never destroyed stays until nnet_socket_destroy(). Returns 0 (*out set),
+ * NNET_ERR_INVALID_FD_TYPE (fd not a TCP/Unix socket), a uv_*_open error or
+ * UV_ENOMEM (*out NULL, nothing emitted, fd not closed). */
 int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out);
 
 /* Node: net.createConnection(options[, connectListener]) / net.connect().
  * Creates a socket on loop (NULL: default) and starts connecting. The
- * listener, if not NULL, is added once for 'connect'. */
+ * listener, if not NULL, is added once for 'connect'. Returns 0 (*out set;
+ * every outcome comes as events: 'lookup', 'connectionAttempt*',
+ * 'connect' + 'ready', or 'error' + 'close'), or what Node throws:
+ * NNET_ERR_MISSING_ARGS (no port or path), NNET_ERR_SOCKET_BAD_PORT,
+ * NNET_ERR_INVALID_ARG_VALUE, NNET_ERR_INVALID_IP_ADDRESS
+ * (local_address), NNET_ERR_PATH_TOO_LONG, UV_ENOMEM (*out NULL, nothing
+ * emitted). */
 int nnet_create_connection(uv_loop_t *loop, const nnet_connect_opts_t *opts,
                            nnet_listener_fn connect_listener, void *ctx,
                            nnet_socket_t **out);
-/* Node: net.createConnection(port, host) */
+/* Node: net.createConnection(port, host). host NULL: "localhost". As
+ * nnet_create_connection(). */
 int nnet_create_connection_tcp(uv_loop_t *loop, int port, const char *host,
                                nnet_socket_t **out);
-/* Node: net.createConnection(path) */
+/* Node: net.createConnection(path). A Unix socket. As
+ * nnet_create_connection(). */
 int nnet_create_connection_path(uv_loop_t *loop, const char *path,
                                 nnet_socket_t **out);
 
 /* Node: socket.connect(options[, connectListener]). A socket is freed after
  * its 'close' unless retained; a retained socket may connect again after
- * 'close', as Node allows. */
+ * 'close', as Node allows. Writes made before or during connecting are
+ * queued and sent after the 'connect' listeners, before 'ready'. Returns
+ * 0 or the synchronous errors of nnet_create_connection(), plus
+ * UV_EALREADY (already connecting), UV_EISCONN (connected, or opened from
+ * an fd), UV_EBUSY (destroyed but 'close' not yet emitted). */
 int nnet_socket_connect(nnet_socket_t *s, const nnet_connect_opts_t *opts,
                         nnet_listener_fn connect_listener, void *ctx);
 
+/* Callback of write()/writev()/end(): status 0 once the bytes are handed
+ * to the kernel (end: at 'finish'), or the error that failed the write
+ * (NNET_ERR_STREAM_DESTROYED, NNET_ERR_SOCKET_CLOSED_BEFORE_CONNECTION,
+ * NNET_ERR_STREAM_WRITE_AFTER_END, a system error). Called exactly once,
+ * in write order, never from inside the write() call; on destroy, after
+ * 'error' and before 'close'. */
 typedef void (*nnet_write_cb)(nnet_socket_t *s, int status, void *ctx);
 
 /* Node: socket.write(data[, callback]). Data is copied if it cannot be sent
@@ -303,63 +384,106 @@ typedef void (*nnet_write_cb)(nnet_socket_t *s, int status, void *ctx);
  * also called with that error, on a later turn, as Node does). */
 int nnet_socket_write(nnet_socket_t *s, const void *data, size_t len,
                       nnet_write_cb cb, void *ctx);
-/* Node: socket.write(string, encoding[, callback]). */
+/* Node: socket.write(string, encoding[, callback]). str is len bytes of
+ * UTF-8 text (the JS string), turned into bytes as Node's
+ * Buffer.from(str, encoding) does (latin1: one byte per character;
+ * hex/base64: decoded). Returns as nnet_socket_write(), plus
+ * NNET_ERR_UNKNOWN_ENCODING. */
 int nnet_socket_write_str(nnet_socket_t *s, const char *str, size_t len,
                           nnet_encoding_t enc, nnet_write_cb cb, void *ctx);
-/* Vectored write: one callback for all buffers. */
+/* Node: socket.write() of several buffers as one chunk (Node's writev
+ * under cork). One callback for all buffers; returns as
+ * nnet_socket_write(). The buffers may be reused when it returns. */
 int nnet_socket_writev(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
                        nnet_write_cb cb, void *ctx);
-/* Node: socket.cork() / socket.uncork() */
+/* Node: socket.cork() / socket.uncork(). Writes are held until as many
+ * uncorks as corks, then sent as one writev. Extra uncorks are ignored. */
 void nnet_socket_cork(nnet_socket_t *s);
 void nnet_socket_uncork(nnet_socket_t *s);
-/* Node: socket.end([data][, callback]). data may be NULL. cb runs at
- * 'finish' (or with an error). */
+/* Node: socket.end([data][, callback]). data may be NULL. Sends data,
+ * then the FIN once every queued write is out; 'finish' follows. cb runs
+ * at 'finish' (before it), or with an error (destroyed first). May be
+ * called again: cb then queues for the same 'finish'; after 'finish'
+ * returns NNET_ERR_STREAM_ALREADY_FINISHED. end(data) after end() is a
+ * write after end. Returns 0 or negative as nnet_socket_write(). */
 int nnet_socket_end(nnet_socket_t *s, const void *data, size_t len,
                     nnet_write_cb cb, void *ctx);
-/* Node: socket.destroy([error]). err 0: no error. Idempotent. */
+/* Node: socket.destroy([error]). err 0: no error; else an NNET_/UV_ code
+ * that becomes the 'error' payload (Node's message for the code).
+ * Idempotent; safe inside any of the socket's listeners. Stops reading,
+ * fails queued writes, closes the handle. On later turns: 'error' (if
+ * err), the failed writes' callbacks, then 'close'(had_error). */
 void nnet_socket_destroy(nnet_socket_t *s, int err);
-/* Same, with a full error payload (copied). */
+/* Node: socket.destroy(error) with a full error object (copied; NULL: as
+ * destroy(0)). */
 void nnet_socket_destroy_error(nnet_socket_t *s, const nnet_error_t *err);
-/* Node: socket.destroySoon() */
+/* Node: socket.destroySoon(): end() the writable side, destroy once it
+ * finished (at once when it already has). */
 void nnet_socket_destroy_soon(nnet_socket_t *s);
-/* Node: socket.resetAndDestroy(). NNET_ERR_INVALID_HANDLE_TYPE on pipes. */
+/* Node: socket.resetAndDestroy(): destroy and close with a TCP RST
+ * (SO_LINGER 0) instead of a FIN. Returns 0, NNET_ERR_INVALID_HANDLE_TYPE
+ * on pipes, NNET_ERR_SOCKET_CLOSED when already destroyed. Unlike Node, a
+ * connecting socket is destroyed at once (Node waits for 'connect'). */
 int nnet_socket_reset_and_destroy(nnet_socket_t *s);
 
-/* Node: socket.pause() / socket.resume() */
+/* Node: socket.pause() / socket.resume(). Pausing stops reading from the
+ * kernel (backpressure to the peer); 'data' stops until resume(). */
 void nnet_socket_pause(nnet_socket_t *s);
 void nnet_socket_resume(nnet_socket_t *s);
+/* Node: socket.isPaused(). */
 bool nnet_socket_is_paused(const nnet_socket_t *s);
-/* Node: socket.setEncoding([encoding]). NNET_ENC_BUFFER: back to bytes. */
+/* Node: socket.setEncoding([encoding]). 'data' then carries text as UTF-8
+ * (is_string true); characters split across reads are held back.
+ * NNET_ENC_BUFFER: back to bytes. Returns 0, NNET_ERR_UNKNOWN_ENCODING or
+ * UV_ENOMEM. */
 int nnet_socket_set_encoding(nnet_socket_t *s, nnet_encoding_t enc);
-/* Node: socket.setTimeout(timeout[, callback]). ms 0 disables. The
- * callback, if given, is added once for 'timeout'. */
-int nnet_socket_set_timeout(nnet_socket_t *s, unsigned ms,
-                            nnet_listener_fn fn, void *ctx);
-/* Node: socket.timeout (0 when none) */
+/* Node: socket.setTimeout(timeout[, callback]). 'timeout' fires after ms
+ * of inactivity (no read or write); it only notifies, the socket stays
+ * open. Re-armed by activity. ms 0 disables. The callback, if given, is
+ * added once for 'timeout'. Returns 0 or UV_ENOMEM; no-op on a destroyed
+ * socket. */
+int nnet_socket_set_timeout(nnet_socket_t *s, unsigned ms, nnet_listener_fn fn,
+                            void *ctx);
+/* Node: socket.timeout (0 when none). */
 unsigned nnet_socket_timeout(const nnet_socket_t *s);
-/* Node: socket.setNoDelay([noDelay]) */
+/* Node: socket.setNoDelay([noDelay]) (TCP_NODELAY). Before the
+ * connection exists the wish is kept and applied on connect. Returns 0 or
+ * the setsockopt error; no-op (0) on pipes. */
 int nnet_socket_set_no_delay(nnet_socket_t *s, bool enable);
-/* Node: socket.setKeepAlive([enable][, initialDelay]) (ms) */
+/* Node: socket.setKeepAlive([enable][, initialDelay]) (ms): SO_KEEPALIVE,
+ * TCP_KEEPIDLE, TCP_KEEPCNT 10, TCP_KEEPINTVL 1. Kept and applied on
+ * connect when called earlier. Returns 0 or the setsockopt error; no-op
+ * on pipes. */
 int nnet_socket_set_keep_alive(nnet_socket_t *s, bool enable,
                                unsigned initial_delay_ms);
-/* TCP_USER_TIMEOUT (Linux; beyond Node). ms 0: kernel default. */
+/* TCP_USER_TIMEOUT (Linux; beyond Node): how long sent data may stay
+ * unacknowledged before the connection fails with ETIMEDOUT. ms 0: kernel
+ * default. Kept until connect when called earlier. */
 int nnet_socket_set_user_timeout(nnet_socket_t *s, unsigned ms);
 
-/* Node: socket.ref() / socket.unref() */
+/* Node: socket.ref() / socket.unref(). An unref'd socket (and its idle
+ * timer) does not keep uv_run() alive. Remembered across connects. */
 void nnet_socket_ref(nnet_socket_t *s);
 void nnet_socket_unref(nnet_socket_t *s);
 
-/* Node: socket.bytesRead / socket.bytesWritten (queued bytes included) */
+/* Node: socket.bytesRead / socket.bytesWritten (queued bytes included).
+ * Still readable after destroy (retain the socket to read them after
+ * 'close'). */
 uint64_t nnet_socket_bytes_read(const nnet_socket_t *s);
 uint64_t nnet_socket_bytes_written(const nnet_socket_t *s);
-/* Node: socket.writableLength (== deprecated bufferSize) */
+/* Node: socket.writableLength (== deprecated bufferSize): bytes accepted
+ * by write() whose callback has not run yet. */
 size_t nnet_socket_writable_length(const nnet_socket_t *s);
 /* Node: socket.readyState: "opening", "open", "readOnly", "writeOnly",
- * "closed". */
+ * "closed". A static string. */
 const char *nnet_socket_ready_state(const nnet_socket_t *s);
+/* Node: socket.pending (not connected yet: no usable handle). */
 bool nnet_socket_is_pending(const nnet_socket_t *s);
+/* Node: socket.connecting (connect() called, 'connect' not yet emitted). */
 bool nnet_socket_is_connecting(const nnet_socket_t *s);
+/* Node: socket.destroyed. */
 bool nnet_socket_is_destroyed(const nnet_socket_t *s);
+/* True for a Unix-socket connection (Node: handle is a Pipe). */
 bool nnet_socket_is_pipe(const nnet_socket_t *s);
 /* Node: socket.readable / socket.writable (a side is open until it ended or
  * the socket was destroyed). */
@@ -372,13 +496,18 @@ bool nnet_socket_allow_half_open(const nnet_socket_t *s);
 /* Node: socket.readableLength. Always 0: data is emitted as it is read. */
 size_t nnet_socket_readable_length(const nnet_socket_t *s);
 
-/* Node: socket.address(): local address. UV_ENOTCONN (or UV_EBADF after
- * destroy) when there is none. */
+/* Node: socket.address(): local address. Returns 0, UV_ENOTCONN (no
+ * handle yet), UV_EBADF after destroy, UV_ENOTSUP on a pipe (Node: {}). */
 int nnet_socket_address(const nnet_socket_t *s, nnet_socketaddress_t *out);
-/* Node: socket.remoteAddress / remotePort / remoteFamily as one value. */
+/* Node: socket.remoteAddress / remotePort / remoteFamily as one value.
+ * Returns 0, UV_ENOTCONN (not connected), UV_EBADF after destroy (Node:
+ * undefined) or UV_ENOTSUP on a pipe. */
 int nnet_socket_remote_address(const nnet_socket_t *s,
                                nnet_socketaddress_t *out);
-/* Node: socket.autoSelectFamilyAttemptedAddresses ("IP:PORT" strings). */
+/* Node: socket.autoSelectFamilyAttemptedAddresses ("IP:PORT" strings, in
+ * attempt order, the winner last). Count 0 when autoSelectFamily was not
+ * used. The strings are owned by the socket and valid until its next
+ * connect or its freeing; kept after destroy. NULL for i out of range. */
 size_t nnet_socket_attempted_address_count(const nnet_socket_t *s);
 const char *nnet_socket_attempted_address(const nnet_socket_t *s, size_t i);
 
@@ -388,23 +517,45 @@ const char *nnet_socket_attempted_address(const nnet_socket_t *s, size_t i);
 void nnet_socket_retain(nnet_socket_t *s);
 void nnet_socket_release(nnet_socket_t *s);
 
+/* One user pointer per socket (beyond Node: a JS object takes any
+ * property). Not touched by the library; free it in 'close' if it is
+ * yours. */
 void nnet_socket_set_data(nnet_socket_t *s, void *data);
 void *nnet_socket_get_data(const nnet_socket_t *s);
+/* The loop the socket runs on. */
 uv_loop_t *nnet_socket_loop(const nnet_socket_t *s);
 
+/* Node: socket.on(event, listener). Listeners run in registration order;
+ * one added during an emit is not called by that emit, one removed during
+ * it still is (DESIGN §3). Socket events: 'connect', 'ready', 'data',
+ * 'drain', 'end', 'finish', 'error', 'close', 'timeout', 'lookup',
+ * 'connectionAttempt', 'connectionAttemptFailed',
+ * 'connectionAttemptTimeout'. Returns 0, UV_EINVAL (bad type or fn NULL)
+ * or UV_ENOMEM. */
 int nnet_socket_on(nnet_socket_t *s, nnet_event_type_t type,
                    nnet_listener_fn fn, void *ctx);
+/* Node: socket.once(event, listener): removed before its first call. */
 int nnet_socket_once(nnet_socket_t *s, nnet_event_type_t type,
                      nnet_listener_fn fn, void *ctx);
+/* Node: socket.prependListener(event, listener): called first. */
 int nnet_socket_prepend(nnet_socket_t *s, nnet_event_type_t type,
                         nnet_listener_fn fn, void *ctx);
+/* Node: socket.off(event, listener): removes the most recently added
+ * (type, fn, ctx) match; 0 also when nothing matched, UV_EINVAL for a bad
+ * type. */
 int nnet_socket_off(nnet_socket_t *s, nnet_event_type_t type,
                     nnet_listener_fn fn, void *ctx);
+/* Node: socket.removeAllListeners([event]). NNET_EV_COUNT_: every event. */
 int nnet_socket_remove_all(nnet_socket_t *s, nnet_event_type_t type);
+/* Node: socket.listenerCount(event). */
 size_t nnet_socket_listener_count(const nnet_socket_t *s,
                                   nnet_event_type_t type);
 
-/* Node: net.getDefaultAutoSelectFamily() and friends (process-wide). */
+/* Node: net.getDefaultAutoSelectFamily() / setDefaultAutoSelectFamily()
+ * and net.getDefaultAutoSelectFamilyAttemptTimeout() /
+ * setDefaultAutoSelectFamilyAttemptTimeout() (ms; values below 10 become
+ * 10, as Node). Process-wide defaults (true, 250) for connects whose
+ * options leave them unset; not thread-safe. */
 bool nnet_get_default_auto_select_family(void);
 void nnet_set_default_auto_select_family(bool value);
 unsigned nnet_get_default_auto_select_family_attempt_timeout(void);

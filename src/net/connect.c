@@ -135,13 +135,17 @@ void nnet__connect_fail(nnet_socket_t *s, int err, const char *syscall,
   nnet__connect_destroy(s, &e);
 }
 
-/* The connection exists: Node's afterConnect. */
+/* The connection exists: Node's afterConnect. Writes queued while
+ * connecting wait on an internal 'connect' listener in Node, so they are
+ * handed to the kernel after the 'connect' listeners and before 'ready'
+ * (writableLength is 0 and their callbacks ran by 'ready'). Node emits 'ready'
+ * even when a 'connect' listener destroyed the socket. */
 void nnet__connect_established(nnet_socket_t *s) {
   nnet__connect_state_free(s);
   nnet__socket_on_connected(s);
   nnet__socket_emit_simple(s, NNET_EV_CONNECT);
+  if (!nnet__socket_dead(s)) nnet__writable_flush_connected(s);
   nnet__socket_emit_simple(s, NNET_EV_READY);
-  if (!nnet__socket_dead(s)) nnet__writable_flush(s);
 }
 
 /* An IP literal: Node skips the lookup (no 'lookup' event) and connects

@@ -410,6 +410,7 @@ static void after_failure(nnet__connect_t *st, int status) {
 
 /* Node's afterConnect / afterConnectMultiple failure branch. */
 static void lost(nnet__connect_t *st, nnet__attempt_t *a, int status) {
+  nnet_socket_t *s = st->s;
   nnet__cand_t c = st->cands[a->cand];
   attempt_close(st, a);
   char buf[80];
@@ -417,8 +418,10 @@ static void lost(nnet__connect_t *st, nnet__attempt_t *a, int status) {
   nnet__connect_error(&e, status, "connect", c.text, st->port,
                       details_of(st, &c, buf, sizeof(buf)));
   if (!st->multi) {
+    /* A listener that destroys s frees a single connect's state: st must
+     * not be touched after the emit. */
     emit_attempt(st, NNET_EV_CONNECTION_ATTEMPT_FAILED, &c, &e.pub);
-    nnet__connect_destroy(st->s, &e);
+    nnet__connect_destroy(s, &e);
     return;
   }
   if (multi_fail(st, &c, &e, true) == ATT_DEAD) return;

@@ -3,6 +3,7 @@
  * returned at once; everything the system says (bind/listen failures) comes
  * as an 'error' event on a later turn; success as 'listening'. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -313,9 +314,11 @@ oom:
 /* ---- an existing descriptor ---- */
 
 /* Node's createHandle(fd): TCP or pipe, anything else is EINVAL (as an
- * 'error'). The server owns the descriptor from now on, as in Node. */
-static int listen_fd(nnet_server_t *srv, const nnet_listen_opts_t *o) {
-  uv_handle_type type = uv_guess_handle(o->fd);
+ * 'error'). The server owns the descriptor once it is open, as in Node;
+ * *adopted says whether it got that far. */
+static int open_fd(nnet_server_t *srv, int fd, int backlog, bool *adopted) {
+  *adopted = false;
+  uv_handle_type type = uv_guess_handle(fd);
   if (type != UV_TCP && type != UV_NAMED_PIPE)
     return fail(srv, UV_EINVAL, NULL, -1);
   nnet__lhandle_t *lh = lhandle_new(srv, type == UV_NAMED_PIPE);
@@ -323,16 +326,39 @@ static int listen_fd(nnet_server_t *srv, const nnet_listen_opts_t *o) {
   int rc;
   if (lh->is_pipe) {
     uv_pipe_init(srv->loop, &lh->u.pipe, 0);
-    rc = uv_pipe_open(&lh->u.pipe, o->fd);
+    rc = uv_pipe_open(&lh->u.pipe, fd);
   } else {
     uv_tcp_init(srv->loop, &lh->u.tcp);
-    rc = uv_tcp_open(&lh->u.tcp, o->fd);
+    rc = uv_tcp_open(&lh->u.tcp, fd);
   }
   if (rc != 0) {
     nnet__lhandle_close(lh);
     return fail(srv, rc, NULL, -1);
   }
-  return start(srv, lh, o->backlog, NULL, -1);
+  *adopted = true;
+  return start(srv, lh, backlog, NULL, -1);
+}
+
+static int listen_fd(nnet_server_t *srv, const nnet_listen_opts_t *o) {
+  bool adopted;
+  return open_fd(srv, o->fd, o->backlog, &adopted);
+}
+
+/* Node: server.listen(otherServer._handle) shares one handle object, so
+ * closing either server stops both. Listening on a duplicate descriptor
+ * of the same socket lets each close on its own; the kernel hands every
+ * connection to one of them. The other server's Unix socket file stays
+ * its own (this server never unlinks it). */
+static int listen_server(nnet_server_t *srv, const nnet_listen_opts_t *o) {
+  uv_os_fd_t fd;
+  int rc = uv_fileno(&o->handle_of->lh->u.handle, &fd);
+  int dup_fd = rc == 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+  if (rc == 0 && dup_fd < 0) rc = -errno;
+  if (rc != 0) return fail(srv, rc, NULL, -1);
+  bool adopted;
+  rc = open_fd(srv, dup_fd, o->backlog, &adopted);
+  if (!adopted) close(dup_fd);
+  return rc;
 }
 
 /* ---- entry points ---- */
@@ -360,6 +386,8 @@ static int watch_signal(nnet_server_t *srv, nnet_abort_controller_t *ac) {
 
 /* Which form, and its argument errors (Node throws these). */
 static int validate(const nnet_listen_opts_t *o) {
+  if (o->handle_of != NULL)
+    return o->handle_of->lh != NULL ? 0 : NNET_ERR_INVALID_ARG_VALUE;
   if (o->fd >= 0) return 0;
   if (o->port < -1 || o->port > 65535) return NNET_ERR_SOCKET_BAD_PORT;
   if (o->port >= 0) return 0;
@@ -371,7 +399,7 @@ static int set_pipe_name(nnet_server_t *srv, const nnet_listen_opts_t *o) {
   nnet__free(srv->pipe_name);
   srv->pipe_name = NULL;
   srv->pipe_name_len = 0;
-  if (o->fd >= 0 || o->port >= 0) return 0;
+  if (o->handle_of != NULL || o->fd >= 0 || o->port >= 0) return 0;
   size_t len = path_length(o);
   srv->pipe_name = nnet__malloc(len + 1);
   if (srv->pipe_name == NULL) return UV_ENOMEM;
@@ -382,6 +410,7 @@ static int set_pipe_name(nnet_server_t *srv, const nnet_listen_opts_t *o) {
 }
 
 static int dispatch(nnet_server_t *srv, const nnet_listen_opts_t *o) {
+  if (o->handle_of != NULL) return listen_server(srv, o);
   if (o->fd >= 0) return listen_fd(srv, o);
   if (o->port >= 0) {
     if (o->host == NULL || nnet_is_ip(o->host))

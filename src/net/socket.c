@@ -112,19 +112,34 @@ int nnet__socket_defer(nnet_socket_t *s, nnet__defer_fn fn) {
 
 /* ---- the close sequence ---- */
 
-/* Node's emitErrorCloseNT: 'error' (if any), then the callbacks of writes
- * that never completed, then 'close'. DESIGN §4 wants write callbacks before
- * 'close' (Node runs a few of them after it). */
+/* 'error' once per destroy(err); NNET__S_ERRORED marks it emitted. */
+static void emit_error(nnet_socket_t *s) {
+  if (!s->has_err || (s->flags & (NNET__S_DISCARD | NNET__S_ERRORED))) return;
+  s->flags |= NNET__S_ERRORED;
+  nnet_event_t ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.type = NNET_EV_ERROR;
+  ev.u.error = &s->err.pub;
+  nnet__socket_emit(s, &ev);
+}
+
+/* Node's emitErrorNT: destroy(err) emits 'error' on the next tick, before
+ * anything the teardown emits later (a cancelled connection attempt's
+ * 'connectionAttemptFailed', the server's 'close'); 'close' follows once
+ * the handles are closed. */
+static void emit_error_job(void *arg) {
+  nnet_socket_t *s = arg;
+  emit_error(s);
+  nnet__socket_unhold(s);
+}
+
+/* Then the callbacks of writes that never completed, then 'close' (and
+ * 'error' here if it could not be queued earlier). DESIGN §4 wants write
+ * callbacks before 'close' (Node runs a few of them after it). */
 static void emit_error_close(void *arg) {
   nnet_socket_t *s = arg;
   bool had_error = s->has_err;
-  if (had_error && !(s->flags & NNET__S_DISCARD)) {
-    nnet_event_t ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = NNET_EV_ERROR;
-    ev.u.error = &s->err.pub;
-    nnet__socket_emit(s, &ev);
-  }
+  emit_error(s);
   nnet__writable_run_done(s);
   s->flags |= NNET__S_CLOSED;
   if (!(s->flags & NNET__S_DISCARD)) {
@@ -189,6 +204,8 @@ void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err) {
     s->err = *err;
     memset(err, 0, sizeof(*err));
     s->has_err = true;
+    /* On failure emit_error_close() emits it. */
+    (void)nnet__socket_defer(s, emit_error_job);
   }
   nnet__abort_unsubscribe(&s->abort_sub);
   nnet__connect_cancel(s);

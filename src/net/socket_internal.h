@@ -182,6 +182,10 @@ void nnet__socket_on_connected(nnet_socket_t *s);
 /* ---- writing (src/stream/writable.c) ---- */
 /* Hand buffered writes to libuv (after connect or uncork). */
 void nnet__writable_flush(nnet_socket_t *s);
+/* The connection just opened (Node's internal 'connect' listener): what
+ * the kernel takes at once completes now, callbacks included, so
+ * writableLength is 0 at 'ready'; the rest is flushed as above. */
+void nnet__writable_flush_connected(nnet_socket_t *s);
 /* Fail every queued write with err (destroy); their callbacks run on a
  * later turn, before 'close'. */
 void nnet__writable_abort(nnet_socket_t *s, int err);

@@ -484,3 +484,49 @@ void nnet__writable_free(nnet_socket_t *s) {
   s->end_cbs = NULL;
   s->end_len = s->end_cap = 0;
 }
+
+/* ---- writes queued while connecting ---- */
+
+/* try_send() took `sent` bytes of the queue: skip them (a fully sent
+ * buffer stays as an empty one; its wreq completes with the batch). */
+static void skip_sent(nnet_socket_t *s, size_t sent) {
+  for (nnet__wreq_t *w = s->wq_head; w && sent > 0; w = w->next) {
+    size_t k = sent < w->buf.len ? sent : w->buf.len;
+    w->buf.base += k;
+    w->buf.len -= k;
+    sent -= k;
+  }
+}
+
+/* Node writes the queue from a 'connect' listener, outside any write()
+ * call, so a synchronous completion runs afterWrite at once: 'drain' and
+ * the callbacks come before 'ready', as write_cb() would run them. */
+void nnet__writable_flush_connected(nnet_socket_t *s) {
+  uv_buf_t bufs[MAX_IOV];
+  size_t n = 0, total = 0;
+  nnet__wreq_t *w = s->wq_head;
+  for (; w && n < MAX_IOV; w = w->next, n++) {
+    bufs[n] = w->buf;
+    total += w->buf.len;
+  }
+  ssize_t sent = 0;
+  if (n > 0 && w == NULL && can_send_queued(s)) sent = try_send(s, bufs, n);
+  if (sent <= 0 || (size_t)sent < total) {
+    if (sent > 0) skip_sent(s, (size_t)sent);
+    nnet__writable_flush(s); /* errors surface through uv_write */
+    return;
+  }
+  nnet__wreq_t *batch = s->wq_head;
+  s->wq_head = s->wq_tail = NULL;
+  for (w = batch; w; w = w->next) s->wlen -= w->len;
+  nnet__socket_hold(s);
+  nnet__timeout_touch(s);
+  maybe_drain(s);
+  for (nnet__wreq_t *next; batch; batch = next) {
+    next = batch->next;
+    if (batch->cb) batch->cb(s, 0, batch->ctx);
+    nnet__free(batch);
+  }
+  nnet__writable_maybe_finish(s);
+  nnet__socket_unhold(s);
+}
