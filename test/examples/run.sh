@@ -30,4 +30,11 @@ out=$(timeout 10 "$BIN/unix_client" "$tmp/u.sock")
 [ "$out" = "hello over a Unix socket" ] || { echo "unix_client printed '$out'"; exit 1; }
 kill -INT "$us"; wait "$us" || true
 [ ! -e "$tmp/u.sock" ] || { echo "unix_server left its socket file"; exit 1; }
-echo "examples: half_close, echo_server+client, proxy (2 MB), unix pair: ok"
+out=$(timeout 10 "$BIN/happy_eyeballs" 127.0.0.1 "$p1")
+case $out in *connected*) ;; *) echo "happy_eyeballs printed '$out'"; exit 1 ;; esac
+
+p3=$(freeport); "$BIN/idle_timeout" "$p3" & pids+=($!); waitport "$p3"
+out=$(sleep 4 | timeout 10 "$TOOL" connect 127.0.0.1 "$p3")
+[ "$out" = "idle for 2 s: goodbye" ] || { echo "idle_timeout: client got '$out'"; exit 1; }
+
+echo "examples: happy_eyeballs, idle_timeout, half_close, echo_server+client, proxy (2 MB), unix pair: ok"
