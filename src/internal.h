@@ -19,33 +19,41 @@ void nnet__free(void *ptr);
 char *nnet__strdup(const char *s);  /* NULL on OOM */
 
 /* ---- core/emitter.c: Node's EventEmitter ----
- * Listeners live in a growable array, in call order. Snapshot semantics
- * without copying: every add/remove/emit takes a stamp from a per-emitter
- * counter; an emit with stamp e calls listener l iff l.added < e and
- * (l.removed == 0 or l.removed > e). Removed entries are compacted only when
- * no emit is on the stack (depth == 0), and emits walk by index, never by
- * pointer, so growth during an emit is safe. A prepend during an emit shifts
- * every index by one; emits correct their index by the number of prepends
- * since they started. A fired `once` listener is never called again, even by
- * an outer emit whose snapshot still holds it (Node's once-wrapper `fired`). */
+ * Listeners live in an array, in call order: the first NNET__EMITTER_INLINE
+ * inside the emitter itself (most objects have 2-4 listeners; no allocation
+ * and no malloc header for them), more on the heap.
+ * Snapshot semantics without copying: an emit calls the entries that existed
+ * when it began (its start length, corrected for prepends) and were not
+ * removed before it began. Removals and emits take a stamp from a per-emitter
+ * 32-bit counter; an emit with stamp e calls l iff l.removed == 0 or
+ * l.removed > e. Removed entries are compacted only when no emit is on the
+ * stack (depth == 0), and emits walk by index, never by pointer, so growth
+ * during an emit is safe. Wrap rule: at depth 0 nothing removed remains, so
+ * the counter restarts at 0 there; it only has to count the removals and
+ * emits inside one outermost emit (2^32 of them would wrap). A prepend
+ * during an emit shifts every index by one; emits correct their index by
+ * the number of prepends since they started. A fired `once` listener is
+ * never called again, even by an outer emit whose snapshot still holds it
+ * (Node's once-wrapper `fired`). */
 typedef struct {
-  nnet_event_type_t type;
   nnet_listener_fn fn;
   void *ctx;
-  uint64_t added;
-  uint64_t removed; /* 0: live */
-  unsigned once : 1;
-  unsigned fired : 1; /* once listener already called */
+  uint32_t removed; /* 0: live, else the stamp of its removal */
+  uint8_t type;     /* nnet_event_type_t */
+  uint8_t once;
+  uint8_t fired; /* once listener already called */
 } nnet__listener_t;
 
+#define NNET__EMITTER_INLINE 3
+
 typedef struct {
-  nnet__listener_t *items;
-  size_t len, cap;
-  uint64_t stamp;
-  uint64_t prepends;  /* prepends ever made (index correction for emits) */
-  size_t n_removed;   /* removed entries awaiting compaction */
-  unsigned depth;     /* emits on the stack */
-  unsigned live[NNET_EV_COUNT_]; /* live listener count per type */
+  nnet__listener_t *items; /* inl until it outgrows it */
+  uint32_t len, cap;
+  uint32_t stamp;
+  uint32_t prepends;  /* prepends ever made, mod 2^32 (differences only) */
+  uint32_t n_removed; /* removed entries awaiting compaction */
+  uint32_t depth;     /* emits on the stack */
+  nnet__listener_t inl[NNET__EMITTER_INLINE];
 } nnet__emitter_t;
 
 void nnet__emitter_init(nnet__emitter_t *em);

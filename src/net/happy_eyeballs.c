@@ -47,12 +47,23 @@ static bool alive(nnet__connect_t *st) {
          s->connect_state == st;
 }
 
+/* After a user listener: a destroy inside it may have freed st (no lookup
+ * outstanding, nothing attempted yet), so look at the socket (held by the
+ * caller) before touching st. */
+static bool alive_after_emit(nnet_socket_t *s, nnet__connect_t *st) {
+  return !nnet__socket_dead(s) && s->connect_state == st && alive(st);
+}
+
+/* The payload is copied: a listener that destroys the socket frees st
+ * (and its candidates) while later listeners still read the event. */
 static void emit_attempt(nnet__connect_t *st, nnet_event_type_t type,
                          const nnet__cand_t *c, const nnet_error_t *err) {
+  char text[sizeof(c->text)];
+  memcpy(text, c->text, sizeof(text));
   nnet_event_t ev;
   memset(&ev, 0, sizeof(ev));
   ev.type = type;
-  ev.u.attempt.address = c->text;
+  ev.u.attempt.address = text;
   ev.u.attempt.port = st->port;
   ev.u.attempt.family = c->family;
   ev.u.attempt.err = err;
@@ -231,13 +242,20 @@ static int single_fail(nnet__connect_t *st, nnet__error_t *e) {
 /* A failure during a multi attempt: recorded, optionally announced. */
 static int multi_fail(nnet__connect_t *st, const nnet__cand_t *c,
                       nnet__error_t *e, bool announce) {
+  /* Announced from e, recorded after: a destroy in a listener frees
+   * st->errors while later listeners still read the error. */
+  nnet_socket_t *s = st->s;
+  if (announce) {
+    emit_attempt(st, NNET_EV_CONNECTION_ATTEMPT_FAILED, c, &e->pub);
+    if (!alive_after_emit(s, st)) {
+      nnet__error_clear(e);
+      return ATT_DEAD;
+    }
+  }
   if (push_error(st, e) != 0) {
-    nnet__connect_fail(st->s, UV_ENOMEM, "connect", c->text, st->port);
+    nnet__connect_fail(s, UV_ENOMEM, "connect", c->text, st->port);
     return ATT_DEAD;
   }
-  if (announce)
-    emit_attempt(st, NNET_EV_CONNECTION_ATTEMPT_FAILED, c,
-                 &st->errors[st->n_errors - 1].pub);
   return alive(st) ? ATT_FAILED : ATT_DEAD;
 }
 
@@ -315,6 +333,7 @@ static const char *sync_details(int fd, char *buf, size_t len) {
 /* The steps of Node's internalConnect / internalConnectMultiple up to the
  * connect() call, in Node's order (Node 22 for the blockList check). */
 static int start_attempt(nnet__connect_t *st, size_t idx) {
+  nnet_socket_t *s = st->s;
   const nnet__cand_t *c = &st->cands[idx];
   nnet__error_t e;
   int fd = open_fd(st, c);
@@ -334,7 +353,7 @@ static int start_attempt(nnet__connect_t *st, size_t idx) {
     return multi_fail(st, c, &e, true);
   }
   emit_attempt(st, NNET_EV_CONNECTION_ATTEMPT, c, NULL);
-  if (!alive(st)) {
+  if (!alive_after_emit(s, st)) {
     close(fd);
     return ATT_DEAD;
   }

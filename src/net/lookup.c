@@ -212,16 +212,20 @@ static void resolved(nnet_socket_t *s, nnet__connect_t *st,
 static void gai_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
   nnet__connect_t *st = nnet__container_of(req, nnet__connect_t, gai);
   nnet_socket_t *s = st->s;
-  st->gai_active = false;
-  if (!still_connecting(s, st) || st->finished) {
-    if (s->connect_state == st) nnet__connect_state_free(s);
-  } else if (status < 0 || res == NULL) {
-    nnet__error_t e;
-    lookup_error(&e, status < 0 ? status : UV_EAI_NONAME, st->host);
-    answer_failed(s, st, &e);
-  } else {
-    resolved(s, st, res);
+  /* gai_active stays set while the answer is handled, so a 'lookup'
+   * listener that destroys s cannot free st (st->host is the payload). */
+  if (still_connecting(s, st) && !st->finished) {
+    if (status < 0 || res == NULL) {
+      nnet__error_t e;
+      lookup_error(&e, status < 0 ? status : UV_EAI_NONAME, st->host);
+      answer_failed(s, st, &e);
+    } else {
+      resolved(s, st, res);
+    }
   }
+  st->gai_active = false;
+  if (s->connect_state == st && (st->finished || !still_connecting(s, st)))
+    nnet__connect_state_free(s);
   uv_freeaddrinfo(res);
   nnet__tick_drain(s->nl);
   nnet__socket_unhold(s); /* taken in nnet__lookup_begin */
@@ -316,9 +320,14 @@ static void too_long_job(void *arg) {
   nnet_socket_t *s = arg;
   nnet__connect_t *st = s->connect_state;
   if (!nnet__socket_dead(s) && st && !st->cancelled) {
+    /* Counted as a lookup so a destroy in a 'lookup' listener cannot free
+     * st (st->host is the payload); settled as a user lookup is. */
+    st->lookup_active = true;
     nnet__error_t e;
     lookup_error(&e, UV_EINVAL, st->host);
     answer_failed(s, st, &e);
+    lookup_settled(s, st); /* drops the job's hold */
+    return;
   }
   nnet__socket_unhold(s);
 }

@@ -21,15 +21,28 @@ void nnet_socket_opts_init(nnet_socket_opts_t *o) {
   o->high_water_mark = 16384;
 }
 
+static void ext_free(nnet_socket_t *s) {
+  nnet__sockext_t *x = s->ext;
+  if (x == NULL) return;
+  nnet__abort_unsubscribe(&x->abort_sub);
+  nnet__free(x->decoder);
+  nnet__free(x->rbuf.base);
+  nnet__free(x);
+  s->ext = NULL;
+}
+
+nnet__sockext_t *nnet__socket_ext(nnet_socket_t *s) {
+  if (s->ext == NULL) s->ext = nnet__calloc(1, sizeof(*s->ext));
+  return s->ext;
+}
+
 static void socket_free(nnet_socket_t *s) {
   nnet__loop_t *nl = s->nl;
-  nnet__abort_unsubscribe(&s->abort_sub);
   nnet__connect_release(s);
   nnet__writable_free(s);
   nnet__error_clear(&s->err);
   nnet__emitter_free(&s->em);
-  nnet__free(s->decoder);
-  nnet__free(s->rbuf.base);
+  ext_free(s);
   nnet__free(s);
   nnet__loop_release(nl);
 }
@@ -58,15 +71,19 @@ int nnet__socket_alloc(nnet__loop_t *nl, const nnet_socket_opts_t *o,
   s->nl = nl;
   s->loop = nnet__loop_uv(nl);
   s->hwm = o && o->high_water_mark ? o->high_water_mark : 16384;
-  s->encoding = NNET_ENC_BUFFER;
   /* Node: without an fd both sides count as open until they end. */
   s->flags |= NNET__S_READABLE | NNET__S_WRITABLE;
   if (o && o->allow_half_open) s->flags |= NNET__S_HALF_OPEN;
   if (o && o->onread && o->onread_buf && o->onread_len) {
-    s->onread = o->onread;
-    s->onread_buf = o->onread_buf;
-    s->onread_len = o->onread_len;
-    s->onread_ctx = o->onread_ctx;
+    nnet__sockext_t *x = nnet__socket_ext(s);
+    if (x == NULL) {
+      nnet__free(s);
+      return UV_ENOMEM;
+    }
+    x->onread = o->onread;
+    x->onread_buf = o->onread_buf;
+    x->onread_len = o->onread_len;
+    x->onread_ctx = o->onread_ctx;
   }
   nnet__sigpipe_guard();
   *out = s;
@@ -207,7 +224,7 @@ void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err) {
     /* On failure emit_error_close() emits it. */
     (void)nnet__socket_defer(s, emit_error_job);
   }
-  nnet__abort_unsubscribe(&s->abort_sub);
+  if (s->ext) nnet__abort_unsubscribe(&s->ext->abort_sub);
   nnet__connect_cancel(s);
   nnet__timeout_close(s);
   server_forget(s);
@@ -316,9 +333,28 @@ static void abort_destroy_job(void *arg) {
   nnet__socket_unhold(s);
 }
 
-static void watch_signal(nnet_socket_t *s, nnet_abort_controller_t *ac) {
-  if (nnet__abort_subscribe(ac, &s->abort_sub, abort_destroy, s) == 0) return;
+static int watch_signal(nnet_socket_t *s, nnet_abort_controller_t *ac) {
+  nnet__sockext_t *x = nnet__socket_ext(s);
+  if (x == NULL) return UV_ENOMEM;
+  if (nnet__abort_subscribe(ac, &x->abort_sub, abort_destroy, s) == 0)
+    return 0;
   if (nnet__socket_defer(s, abort_destroy_job) != 0) abort_destroy(s);
+  return 0;
+}
+
+/* Creation failed after s existed: freed once its handle (if any) is
+ * closed, silently. */
+static void abandon_new(nnet_socket_t *s) {
+  s->flags |= NNET__S_DISCARD;
+  if (s->flags & NNET__S_HANDLE_INIT) {
+    nnet__socket_destroy_with(s, NULL);
+    return;
+  }
+  s->flags |= NNET__S_DESTROYED;
+  if (s->pending_closes == 0) {
+    s->flags |= NNET__S_CLOSED;
+    socket_free(s);
+  }
 }
 
 int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out) {
@@ -337,21 +373,12 @@ int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out) {
     nnet__loop_release(nl);
     return rc;
   }
-  if (opts->fd >= 0) {
-    rc = wrap_fd(s, opts);
-    if (rc != 0) {
-      /* Freed once the handle (if any) is closed, silently. */
-      s->flags |= NNET__S_DESTROYED | NNET__S_DISCARD;
-      if (s->pending_closes == 0) {
-        s->flags |= NNET__S_CLOSED;
-        socket_free(s);
-      } else {
-        s->flags |= NNET__S_DISCARD;
-      }
-      return rc;
-    }
+  if (opts->fd >= 0) rc = wrap_fd(s, opts);
+  if (rc == 0 && opts->signal) rc = watch_signal(s, opts->signal);
+  if (rc != 0) {
+    abandon_new(s);
+    return rc;
   }
-  if (opts->signal) watch_signal(s, opts->signal);
   *out = s;
   return 0;
 }

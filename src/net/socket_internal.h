@@ -90,6 +90,39 @@ enum {
   NNET__S_READ_DEFERRED = 1u << 28, /* a deferred resume/start is queued */
 };
 
+/* Write-queue state (src/stream/writable.c): allocated by the first write
+ * that cannot complete at once or needs a callback, by end(), or by a
+ * failure; kept until the socket is freed. The fast path (the kernel takes
+ * every byte, no callback) never needs it, so an idle connection does not
+ * carry a uv_write_t and a uv_shutdown_t. */
+typedef struct {
+  nnet__wreq_t *wq_head, *wq_tail; /* buffered: not yet handed to libuv */
+  nnet__wreq_t *inflight;          /* the batch in the uv_write */
+  size_t inflight_len;
+  uv_write_t wreq;
+  uv_shutdown_t sreq;
+  nnet__wdone_t *done; /* callbacks due on a later turn */
+  size_t done_len, done_cap;
+  size_t done_ready;      /* how many of done[] the deferred job may run */
+  nnet__wdone_t *end_cbs; /* end(cb) callbacks: run at 'finish', in order */
+  size_t end_len, end_cap;
+} nnet__wstate_t;
+
+/* Options few sockets use (onread, setEncoding, signal): allocated on first
+ * use, kept until the socket is freed. */
+typedef struct {
+  nnet_onread_fn onread;
+  char *onread_buf;
+  size_t onread_len;
+  void *onread_ctx;
+  nnet__decoder_t *decoder; /* setEncoding(), or NULL */
+  nnet__buf_t rbuf;         /* decoded text of one read, reused */
+  /* the `signal` option (Node: addAbortSignal): destroy on abort */
+  nnet__abort_sub_t abort_sub;
+} nnet__sockext_t;
+
+/* Field order packs the 32-bit fields together: every idle connection
+ * pays for padding (bench/RESULTS.md, idle memory). */
 struct nnet_socket_s {
   nnet__emitter_t em;
   nnet__loop_t *nl;
@@ -103,53 +136,35 @@ struct nnet_socket_s {
   uint32_t flags;
   unsigned holds;          /* emits / internal calls on the stack */
   unsigned retains;        /* nnet_socket_retain() count */
-  unsigned pending_closes; /* uv_close callbacks outstanding */
+  uint16_t pending_closes; /* uv_close callbacks outstanding (a few) */
+  bool has_err;            /* err holds the error to report at destroy */
   void *data;              /* nnet_socket_set_data() */
   nnet_server_t *server;
-
-  /* reading */
+  nnet__sockext_t *ext; /* or NULL: see nnet__socket_ext() */
   uint64_t bytes_read;
-  nnet_onread_fn onread;
-  char *onread_buf;
-  size_t onread_len;
-  void *onread_ctx;
-  nnet__decoder_t *decoder; /* setEncoding(), or NULL */
-  nnet__buf_t rbuf;         /* decoded text of one read, reused */
-  int encoding;             /* nnet_encoding_t */
 
   /* writing (src/stream/writable.c) */
   size_t hwm;
   size_t wlen; /* Node: writableLength */
   uint64_t bytes_written;
+  nnet__wstate_t *ws; /* or NULL: nothing queued, nothing due */
   unsigned corked;
-  nnet__wreq_t *wq_head, *wq_tail; /* buffered: not yet handed to libuv */
-  nnet__wreq_t *inflight;          /* the batch in the uv_write */
-  size_t inflight_len;
-  uv_write_t wreq;
-  uv_shutdown_t sreq;
-  nnet__wdone_t *done; /* callbacks due on a later turn */
-  size_t done_len, done_cap;
-  size_t done_ready;      /* how many of done[] the deferred job may run */
-  nnet__wdone_t *end_cbs; /* end(cb) callbacks: run at 'finish', in order */
-  size_t end_len, end_cap;
-
-  /* error to report at destroy time */
-  nnet__error_t err;
-  bool has_err;
 
   /* connecting (connect.c / lookup.c) */
-  void *connect_state;       /* owned by connect.c while connecting */
   unsigned keep_alive_delay; /* ms, for setKeepAlive before connect */
   unsigned user_timeout;
-
-  /* the `signal` option (Node: addAbortSignal): destroy on abort */
-  nnet__abort_sub_t abort_sub;
+  unsigned timeout_ms; /* idle timeout (timeout.c), with timer below */
+  void *connect_state; /* owned by connect.c while connecting */
 
   /* idle timeout (timeout.c) */
-  unsigned timeout_ms;
   uv_timer_t *timer; /* lazily created, closed with the socket */
   uint64_t last_active;
+
+  nnet__error_t err;
 };
+
+/* s's rarely used options, allocated (zeroed) on first use; NULL on OOM. */
+nnet__sockext_t *nnet__socket_ext(nnet_socket_t *s);
 
 /* ---- lifetime (socket.c) ---- */
 int nnet__socket_alloc(nnet__loop_t *nl, const nnet_socket_opts_t *o,

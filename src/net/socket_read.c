@@ -11,9 +11,9 @@ static _Thread_local char read_buf[64 * 1024];
 
 static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   nnet_socket_t *s = h->data;
-  if (s->onread) {
-    buf->base = s->onread_buf;
-    buf->len = s->onread_len;
+  if (s->ext && s->ext->onread) {
+    buf->base = s->ext->onread_buf;
+    buf->len = s->ext->onread_len;
   } else {
     buf->base = read_buf;
     buf->len = sizeof(read_buf);
@@ -34,22 +34,23 @@ static void emit_data(nnet_socket_t *s, const char *base, size_t len,
 static void on_data(nnet_socket_t *s, char *base, size_t n) {
   s->bytes_read += n;
   nnet__timeout_touch(s);
-  if (s->onread) {
-    if (!s->onread(s, base, n, s->onread_ctx) && !nnet__socket_dead(s))
-      nnet_socket_pause(s);
-    return;
-  }
-  if (s->decoder == NULL) {
+  nnet__sockext_t *x = s->ext;
+  if (x == NULL || (x->onread == NULL && x->decoder == NULL)) {
     emit_data(s, base, n, false);
     return;
   }
-  s->rbuf.len = 0;
-  int rc = nnet__decoder_write(s->decoder, base, n, &s->rbuf);
+  if (x->onread) {
+    if (!x->onread(s, base, n, x->onread_ctx) && !nnet__socket_dead(s))
+      nnet_socket_pause(s);
+    return;
+  }
+  x->rbuf.len = 0;
+  int rc = nnet__decoder_write(x->decoder, base, n, &x->rbuf);
   if (rc != 0) {
     nnet_socket_destroy(s, rc);
     return;
   }
-  if (s->rbuf.len > 0) emit_data(s, s->rbuf.base, s->rbuf.len, true);
+  if (x->rbuf.len > 0) emit_data(s, x->rbuf.base, x->rbuf.len, true);
 }
 
 /* Node's endReadableNT, then Duplex's onend: destroy when the writable
@@ -72,10 +73,11 @@ static void emit_end(void *arg) {
 static void on_eof(nnet_socket_t *s) {
   nnet__socket_read_stop(s);
   s->flags |= NNET__S_EOF;
-  if (s->decoder) {
-    s->rbuf.len = 0;
-    if (nnet__decoder_end(s->decoder, &s->rbuf) == 0 && s->rbuf.len > 0) {
-      emit_data(s, s->rbuf.base, s->rbuf.len, true);
+  nnet__sockext_t *x = s->ext;
+  if (x && x->decoder) {
+    x->rbuf.len = 0;
+    if (nnet__decoder_end(x->decoder, &x->rbuf) == 0 && x->rbuf.len > 0) {
+      emit_data(s, x->rbuf.base, x->rbuf.len, true);
       if (nnet__socket_dead(s)) return;
     }
   }
@@ -140,17 +142,19 @@ bool nnet_socket_is_paused(const nnet_socket_t *s) {
 int nnet_socket_set_encoding(nnet_socket_t *s, nnet_encoding_t enc) {
   if ((unsigned)enc >= NNET_ENC_COUNT_) return NNET_ERR_UNKNOWN_ENCODING;
   if (enc == NNET_ENC_BUFFER) {
-    nnet__free(s->decoder);
-    s->decoder = NULL;
-    s->encoding = enc;
+    if (s->ext) {
+      nnet__free(s->ext->decoder);
+      s->ext->decoder = NULL;
+    }
     return 0;
   }
-  if (s->decoder == NULL) {
-    s->decoder = nnet__malloc(sizeof(*s->decoder));
-    if (s->decoder == NULL) return UV_ENOMEM;
+  nnet__sockext_t *x = nnet__socket_ext(s);
+  if (x == NULL) return UV_ENOMEM;
+  if (x->decoder == NULL) {
+    x->decoder = nnet__malloc(sizeof(*x->decoder));
+    if (x->decoder == NULL) return UV_ENOMEM;
   }
-  nnet__decoder_init(s->decoder, enc);
-  s->encoding = enc;
+  nnet__decoder_init(x->decoder, enc);
   return 0;
 }
 

@@ -22,33 +22,48 @@
 
 enum { MAX_IOV = 64 };
 
+/* The queue state, created on first need (see nnet__wstate_t). */
+static nnet__wstate_t *ws_get(nnet_socket_t *s) {
+  if (s->ws == NULL) s->ws = nnet__calloc(1, sizeof(*s->ws));
+  return s->ws;
+}
+
+static bool has_queue(const nnet_socket_t *s) {
+  return s->ws != NULL && s->ws->wq_head != NULL;
+}
+
 /* ---- due callbacks ---- */
 
 static int push_done(nnet_socket_t *s, nnet_write_cb cb, void *ctx,
                      int status) {
-  if (s->done_len == s->done_cap) {
-    size_t cap = s->done_cap ? s->done_cap * 2 : 8;
-    nnet__wdone_t *d = nnet__realloc(s->done, cap * sizeof(*d));
+  nnet__wstate_t *ws = ws_get(s);
+  if (ws == NULL) return UV_ENOMEM;
+  if (ws->done_len == ws->done_cap) {
+    size_t cap = ws->done_cap ? ws->done_cap * 2 : 8;
+    nnet__wdone_t *d = nnet__realloc(ws->done, cap * sizeof(*d));
     if (d == NULL) return UV_ENOMEM;
-    s->done = d;
-    s->done_cap = cap;
+    ws->done = d;
+    ws->done_cap = cap;
   }
-  s->done[s->done_len++] = (nnet__wdone_t){cb, ctx, status};
+  ws->done[ws->done_len++] = (nnet__wdone_t){cb, ctx, status};
   return 0;
 }
 
 /* Runs the first n due callbacks, in order. A callback may write (and so
  * append to or move the array): index, never hold a pointer. */
 static void run_first(nnet_socket_t *s, size_t n) {
-  for (size_t i = 0; i < n && i < s->done_len; i++) {
-    nnet__wdone_t d = s->done[i];
+  nnet__wstate_t *ws = s->ws;
+  if (ws == NULL) return;
+  for (size_t i = 0; i < n && i < ws->done_len; i++) {
+    nnet__wdone_t d = ws->done[i];
     if (d.cb) d.cb(s, d.status, d.ctx);
   }
-  size_t rest = s->done_len > n ? s->done_len - n : 0;
+  size_t rest = ws->done_len > n ? ws->done_len - n : 0;
   if (rest > 0)
-    memmove(s->done, s->done + (s->done_len - rest), rest * sizeof(*s->done));
-  s->done_len = rest;
-  s->done_ready = s->done_ready > n ? s->done_ready - n : 0;
+    memmove(ws->done, ws->done + (ws->done_len - rest),
+            rest * sizeof(*ws->done));
+  ws->done_len = rest;
+  ws->done_ready = ws->done_ready > n ? ws->done_ready - n : 0;
 }
 
 static void maybe_drain(nnet_socket_t *s) {
@@ -62,7 +77,7 @@ static void maybe_drain(nnet_socket_t *s) {
 static void after_write_tick(void *arg) {
   nnet_socket_t *s = arg;
   s->flags &= ~NNET__S_DONE_SCHEDULED;
-  size_t n = s->done_ready;
+  size_t n = s->ws ? s->ws->done_ready : 0;
   maybe_drain(s);
   run_first(s, n);
   nnet__writable_maybe_finish(s);
@@ -70,7 +85,7 @@ static void after_write_tick(void *arg) {
 }
 
 static void schedule_done(nnet_socket_t *s) {
-  s->done_ready = s->done_len;
+  if (s->ws) s->ws->done_ready = s->ws->done_len;
   if (s->flags & NNET__S_DONE_SCHEDULED) return;
   if (nnet__socket_defer(s, after_write_tick) == 0)
     s->flags |= NNET__S_DONE_SCHEDULED;
@@ -91,18 +106,18 @@ static void complete_later(nnet_socket_t *s, nnet_write_cb cb, void *ctx,
 }
 
 void nnet__writable_run_done(nnet_socket_t *s) {
-  run_first(s, s->done_len);
+  if (s->ws) run_first(s, s->ws->done_len);
 }
 
 /* ---- the queue ---- */
 
-static void wq_push(nnet_socket_t *s, nnet__wreq_t *w) {
+static void wq_push(nnet__wstate_t *ws, nnet__wreq_t *w) {
   w->next = NULL;
-  if (s->wq_tail)
-    s->wq_tail->next = w;
+  if (ws->wq_tail)
+    ws->wq_tail->next = w;
   else
-    s->wq_head = w;
-  s->wq_tail = w;
+    ws->wq_head = w;
+  ws->wq_tail = w;
 }
 
 /* A queued request holding the bytes of bufs past the first `skip`. */
@@ -124,7 +139,9 @@ static nnet__wreq_t *wreq_new(const uv_buf_t *bufs, size_t nbufs, size_t skip,
     memcpy(w->data + off, p, len);
     off += len;
   }
-  w->buf = uv_buf_init(w->data, (unsigned)off);
+  /* Not uv_buf_init(): its unsigned length truncates writes >= 4 GiB. */
+  w->buf.base = w->data;
+  w->buf.len = off;
   w->cb = cb;
   w->ctx = ctx;
   w->len = total;
@@ -143,35 +160,36 @@ static void write_cb(uv_write_t *req, int status);
 
 /* Node's clearBuffer: everything buffered goes out as one writev. */
 static void start_batch(nnet_socket_t *s) {
+  nnet__wstate_t *ws = s->ws;
   uv_buf_t small[16] = {{0}};
   size_t n = 0;
-  for (nnet__wreq_t *w = s->wq_head; w; w = w->next) n++;
+  for (nnet__wreq_t *w = ws->wq_head; w; w = w->next) n++;
   uv_buf_t *bufs = n <= 16 ? small : nnet__malloc(n * sizeof(*bufs));
   if (bufs == NULL) {
     write_failed(s, UV_ENOMEM);
     return;
   }
   size_t i = 0, len = 0;
-  for (nnet__wreq_t *w = s->wq_head; w; w = w->next) {
+  for (nnet__wreq_t *w = ws->wq_head; w; w = w->next) {
     bufs[i++] = w->buf;
     len += w->len;
   }
-  s->inflight = s->wq_head;
-  s->inflight_len = len;
-  s->wq_head = s->wq_tail = NULL;
+  ws->inflight = ws->wq_head;
+  ws->inflight_len = len;
+  ws->wq_head = ws->wq_tail = NULL;
   s->flags |= NNET__S_WRITING;
-  int rc = uv_write(&s->wreq, &s->h.stream, bufs, (unsigned)n, write_cb);
+  int rc = uv_write(&ws->wreq, &s->h.stream, bufs, (unsigned)n, write_cb);
   if (bufs != small) nnet__free(bufs);
   if (rc != 0) {
     /* Nothing was queued in libuv: fail the batch as a completion would. */
     s->flags &= ~NNET__S_WRITING;
     s->wlen -= len;
-    for (nnet__wreq_t *w = s->inflight, *next; w; w = next) {
+    for (nnet__wreq_t *w = ws->inflight, *next; w; w = next) {
       next = w->next;
       push_done(s, w->cb, w->ctx, rc);
       nnet__free(w);
     }
-    s->inflight = NULL;
+    ws->inflight = NULL;
     schedule_done(s);
     write_failed(s, rc);
   }
@@ -181,11 +199,11 @@ static bool can_send(const nnet_socket_t *s) {
   const uint32_t need = NNET__S_CONNECTED | NNET__S_HANDLE_INIT;
   if ((s->flags & need) != need) return false;
   if (s->flags & (NNET__S_WRITING | NNET__S_DESTROYED)) return false;
-  return s->corked == 0 && s->wq_head == NULL;
+  return s->corked == 0 && !has_queue(s);
 }
 
 void nnet__writable_flush(nnet_socket_t *s) {
-  if (s->wq_head && !(s->flags & NNET__S_WRITING) && s->corked == 0 &&
+  if (has_queue(s) && !(s->flags & NNET__S_WRITING) && s->corked == 0 &&
       (s->flags & NNET__S_CONNECTED) && !nnet__socket_dead(s))
     start_batch(s);
   nnet__writable_maybe_finish(s);
@@ -193,12 +211,13 @@ void nnet__writable_flush(nnet_socket_t *s) {
 
 /* The batch in flight completed (or was cancelled by close). */
 static void write_cb(uv_write_t *req, int status) {
-  nnet_socket_t *s = nnet__container_of(req, nnet_socket_t, wreq);
-  nnet__wreq_t *batch = s->inflight;
-  s->inflight = NULL;
+  nnet_socket_t *s = req->handle->data;
+  nnet__wstate_t *ws = s->ws;
+  nnet__wreq_t *batch = ws->inflight;
+  ws->inflight = NULL;
   s->flags &= ~NNET__S_WRITING;
-  s->wlen -= s->inflight_len;
-  s->inflight_len = 0;
+  s->wlen -= ws->inflight_len;
+  ws->inflight_len = 0;
   nnet__socket_hold(s);
   if (status < 0 || nnet__socket_dead(s)) {
     int err = nnet__socket_dead(s) ? NNET_ERR_STREAM_DESTROYED : status;
@@ -211,7 +230,7 @@ static void write_cb(uv_write_t *req, int status) {
     if (!nnet__socket_dead(s)) write_failed(s, status);
   } else {
     nnet__timeout_touch(s);
-    if (s->wq_head && s->corked == 0) start_batch(s);
+    if (has_queue(s) && s->corked == 0) start_batch(s);
     maybe_drain(s);
     for (nnet__wreq_t *w = batch, *next; w; w = next) {
       next = w->next;
@@ -305,7 +324,9 @@ static int write_bufs(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
       return sent_at_once(s, cb, ctx);
     }
   }
-  nnet__wreq_t *w = wreq_new(bufs, nbufs, sent, total, cb, ctx);
+  nnet__wreq_t *w = NULL;
+  nnet__wstate_t *ws = ws_get(s);
+  if (ws != NULL) w = wreq_new(bufs, nbufs, sent, total, cb, ctx);
   if (w == NULL) {
     if (sent == 0) return UV_ENOMEM;
     write_failed(s, UV_ENOMEM); /* part of the bytes left already */
@@ -313,7 +334,7 @@ static int write_bufs(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
   }
   s->bytes_written += total;
   s->wlen += total;
-  wq_push(s, w);
+  wq_push(ws, w);
   if (sent > 0) nnet__timeout_touch(s);
   /* Node computes write()'s result after _write() ran. */
   int ret = s->wlen < s->hwm ? 1 : 0;
@@ -324,7 +345,9 @@ static int write_bufs(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
 
 int nnet_socket_write(nnet_socket_t *s, const void *data, size_t len,
                       nnet_write_cb cb, void *ctx) {
-  uv_buf_t b = uv_buf_init((char *)data, (unsigned)len);
+  uv_buf_t b;
+  b.base = (char *)data;
+  b.len = len; /* uv_buf_init() would truncate len to unsigned */
   return write_bufs(s, &b, 1, cb, ctx);
 }
 
@@ -363,10 +386,12 @@ void nnet_socket_uncork(nnet_socket_t *s) {
  * holds s). The list is taken first: a callback calling end() again gets
  * ERR_STREAM_ALREADY_FINISHED by then. */
 static void run_end_cbs(nnet_socket_t *s) {
-  nnet__wdone_t *cbs = s->end_cbs;
-  size_t n = s->end_len;
-  s->end_cbs = NULL;
-  s->end_len = s->end_cap = 0;
+  nnet__wstate_t *ws = s->ws;
+  if (ws == NULL) return;
+  nnet__wdone_t *cbs = ws->end_cbs;
+  size_t n = ws->end_len;
+  ws->end_cbs = NULL;
+  ws->end_len = ws->end_cap = 0;
   for (size_t i = 0; i < n; i++) cbs[i].cb(s, 0, cbs[i].ctx);
   nnet__free(cbs);
 }
@@ -386,7 +411,7 @@ static void finish_job(void *arg) {
 }
 
 static void shutdown_cb(uv_shutdown_t *req, int status) {
-  nnet_socket_t *s = nnet__container_of(req, nnet_socket_t, sreq);
+  nnet_socket_t *s = req->handle->data;
   nnet__socket_hold(s);
   /* Node's afterShutdown ignores the status; a cancelled shutdown means the
    * socket is being destroyed and the end() callback fails there. */
@@ -402,22 +427,29 @@ void nnet__writable_maybe_finish(nnet_socket_t *s) {
   if ((s->flags & need) != need) return;
   if (s->flags & (NNET__S_SHUTDOWN | NNET__S_WRITING | NNET__S_DESTROYED))
     return;
-  if (s->wq_head) return;
+  if (has_queue(s)) return;
+  nnet__wstate_t *ws = ws_get(s);
+  if (ws == NULL) {
+    nnet_socket_destroy(s, UV_ENOMEM);
+    return;
+  }
   s->flags |= NNET__S_SHUTDOWN;
-  int rc = uv_shutdown(&s->sreq, &s->h.stream, shutdown_cb);
+  int rc = uv_shutdown(&ws->sreq, &s->h.stream, shutdown_cb);
   if (rc != 0 && nnet__socket_defer(s, finish_job) != 0)
     nnet_socket_destroy(s, UV_ENOMEM);
 }
 
 static int push_end_cb(nnet_socket_t *s, nnet_write_cb cb, void *ctx) {
-  if (s->end_len == s->end_cap) {
-    size_t cap = s->end_cap ? s->end_cap * 2 : 2;
-    nnet__wdone_t *d = nnet__realloc(s->end_cbs, cap * sizeof(*d));
+  nnet__wstate_t *ws = ws_get(s);
+  if (ws == NULL) return UV_ENOMEM;
+  if (ws->end_len == ws->end_cap) {
+    size_t cap = ws->end_cap ? ws->end_cap * 2 : 2;
+    nnet__wdone_t *d = nnet__realloc(ws->end_cbs, cap * sizeof(*d));
     if (d == NULL) return UV_ENOMEM;
-    s->end_cbs = d;
-    s->end_cap = cap;
+    ws->end_cbs = d;
+    ws->end_cap = cap;
   }
-  s->end_cbs[s->end_len++] = (nnet__wdone_t){cb, ctx, 0};
+  ws->end_cbs[ws->end_len++] = (nnet__wdone_t){cb, ctx, 0};
   return 0;
 }
 
@@ -456,41 +488,42 @@ int nnet_socket_end(nnet_socket_t *s, const void *data, size_t len,
  * they run in the close sequence (after 'error', before 'close'). The
  * batch in flight is cancelled by uv_close and joins them from write_cb. */
 void nnet__writable_abort(nnet_socket_t *s, int err) {
-  for (nnet__wreq_t *w = s->wq_head, *next; w; w = next) {
+  nnet__wstate_t *ws = s->ws;
+  if (ws == NULL) return;
+  for (nnet__wreq_t *w = ws->wq_head, *next; w; w = next) {
     next = w->next;
     s->wlen -= w->len;
     push_done(s, w->cb, w->ctx, err);
     nnet__free(w);
   }
-  s->wq_head = s->wq_tail = NULL;
+  ws->wq_head = ws->wq_tail = NULL;
   /* Node: pending end() callbacks get the destroy error itself, or
    * ERR_STREAM_DESTROYED when destroyed without one. */
   int end_err = s->has_err ? s->err.pub.code : NNET_ERR_STREAM_DESTROYED;
-  for (size_t i = 0; i < s->end_len; i++)
-    push_done(s, s->end_cbs[i].cb, s->end_cbs[i].ctx, end_err);
-  s->end_len = 0;
+  for (size_t i = 0; i < ws->end_len; i++)
+    push_done(s, ws->end_cbs[i].cb, ws->end_cbs[i].ctx, end_err);
+  ws->end_len = 0;
 }
 
 void nnet__writable_free(nnet_socket_t *s) {
-  for (nnet__wreq_t *w = s->wq_head, *next; w; w = next) {
+  nnet__wstate_t *ws = s->ws;
+  if (ws == NULL) return;
+  for (nnet__wreq_t *w = ws->wq_head, *next; w; w = next) {
     next = w->next;
     nnet__free(w);
   }
-  s->wq_head = s->wq_tail = NULL;
-  nnet__free(s->done);
-  s->done = NULL;
-  s->done_len = s->done_cap = s->done_ready = 0;
-  nnet__free(s->end_cbs);
-  s->end_cbs = NULL;
-  s->end_len = s->end_cap = 0;
+  nnet__free(ws->done);
+  nnet__free(ws->end_cbs);
+  nnet__free(ws);
+  s->ws = NULL;
 }
 
 /* ---- writes queued while connecting ---- */
 
 /* try_send() took `sent` bytes of the queue: skip them (a fully sent
  * buffer stays as an empty one; its wreq completes with the batch). */
-static void skip_sent(nnet_socket_t *s, size_t sent) {
-  for (nnet__wreq_t *w = s->wq_head; w && sent > 0; w = w->next) {
+static void skip_sent(nnet__wstate_t *ws, size_t sent) {
+  for (nnet__wreq_t *w = ws->wq_head; w && sent > 0; w = w->next) {
     size_t k = sent < w->buf.len ? sent : w->buf.len;
     w->buf.base += k;
     w->buf.len -= k;
@@ -502,9 +535,14 @@ static void skip_sent(nnet_socket_t *s, size_t sent) {
  * call, so a synchronous completion runs afterWrite at once: 'drain' and
  * the callbacks come before 'ready', as write_cb() would run them. */
 void nnet__writable_flush_connected(nnet_socket_t *s) {
+  nnet__wstate_t *ws = s->ws;
+  if (ws == NULL) {
+    nnet__writable_flush(s);
+    return;
+  }
   uv_buf_t bufs[MAX_IOV];
   size_t n = 0, total = 0;
-  nnet__wreq_t *w = s->wq_head;
+  nnet__wreq_t *w = ws->wq_head;
   for (; w && n < MAX_IOV; w = w->next, n++) {
     bufs[n] = w->buf;
     total += w->buf.len;
@@ -512,12 +550,12 @@ void nnet__writable_flush_connected(nnet_socket_t *s) {
   ssize_t sent = 0;
   if (n > 0 && w == NULL && can_send_queued(s)) sent = try_send(s, bufs, n);
   if (sent <= 0 || (size_t)sent < total) {
-    if (sent > 0) skip_sent(s, (size_t)sent);
+    if (sent > 0) skip_sent(ws, (size_t)sent);
     nnet__writable_flush(s); /* errors surface through uv_write */
     return;
   }
-  nnet__wreq_t *batch = s->wq_head;
-  s->wq_head = s->wq_tail = NULL;
+  nnet__wreq_t *batch = ws->wq_head;
+  ws->wq_head = ws->wq_tail = NULL;
   for (w = batch; w; w = w->next) s->wlen -= w->len;
   nnet__socket_hold(s);
   nnet__timeout_touch(s);
