@@ -336,8 +336,7 @@ static void abort_destroy_job(void *arg) {
 static int watch_signal(nnet_socket_t *s, nnet_abort_controller_t *ac) {
   nnet__sockext_t *x = nnet__socket_ext(s);
   if (x == NULL) return UV_ENOMEM;
-  if (nnet__abort_subscribe(ac, &x->abort_sub, abort_destroy, s) == 0)
-    return 0;
+  if (nnet__abort_subscribe(ac, &x->abort_sub, abort_destroy, s) == 0) return 0;
   if (nnet__socket_defer(s, abort_destroy_job) != 0) abort_destroy(s);
   return 0;
 }
