@@ -285,9 +285,7 @@ static int reset_for_connect(nnet_socket_t *s) {
   const uint32_t keep = NNET__S_HALF_OPEN | NNET__S_UNREF | NNET__S_NO_DELAY |
                         NNET__S_KEEP_ALIVE | NNET__S_PAUSED;
   s->flags &= keep;
-  nnet__error_clear(&s->err);
-  memset(&s->err, 0, sizeof(s->err));
-  s->has_err = false;
+  nnet__socket_clear_error(s);
   s->server = NULL;
   return 0;
 }

@@ -40,7 +40,7 @@ static void socket_free(nnet_socket_t *s) {
   nnet__loop_t *nl = s->nl;
   nnet__connect_release(s);
   nnet__writable_free(s);
-  nnet__error_clear(&s->err);
+  nnet__socket_clear_error(s);
   nnet__emitter_free(&s->em);
   ext_free(s);
   nnet__free(s);
@@ -131,12 +131,12 @@ int nnet__socket_defer(nnet_socket_t *s, nnet__defer_fn fn) {
 
 /* 'error' once per destroy(err); NNET__S_ERRORED marks it emitted. */
 static void emit_error(nnet_socket_t *s) {
-  if (!s->has_err || (s->flags & (NNET__S_DISCARD | NNET__S_ERRORED))) return;
+  if (s->err == NULL || (s->flags & (NNET__S_DISCARD | NNET__S_ERRORED))) return;
   s->flags |= NNET__S_ERRORED;
   nnet_event_t ev;
   memset(&ev, 0, sizeof(ev));
   ev.type = NNET_EV_ERROR;
-  ev.u.error = &s->err.pub;
+  ev.u.error = &s->err->pub;
   nnet__socket_emit(s, &ev);
 }
 
@@ -155,7 +155,7 @@ static void emit_error_job(void *arg) {
  * callbacks before 'close' (Node runs a few of them after it). */
 static void emit_error_close(void *arg) {
   nnet_socket_t *s = arg;
-  bool had_error = s->has_err;
+  bool had_error = s->err != NULL;
   emit_error(s);
   nnet__writable_run_done(s);
   s->flags |= NNET__S_CLOSED;
@@ -210,6 +210,35 @@ static void server_forget(nnet_socket_t *s) {
   if (notify) nnet__server_connection_closed(srv);
 }
 
+/* Out of memory for the error itself: still report that one failed. */
+static const nnet__error_t oom_error = {
+    {UV_ENOMEM, "Error", "ENOMEM", "Cannot allocate memory", NULL, NULL, -1,
+     NULL, 0},
+    NULL, NULL, NULL, NULL, NULL};
+
+void nnet__socket_clear_error(nnet_socket_t *s) {
+  if (s->err == NULL) return;
+  if (s->err != &oom_error) {
+    nnet__error_t *e = (nnet__error_t *)s->err;
+    nnet__error_clear(e);
+    nnet__free(e);
+  }
+  s->err = NULL;
+}
+
+/* Moves *err into the socket (a fresh allocation): *err is left empty. */
+static void keep_error(nnet_socket_t *s, nnet__error_t *err) {
+  nnet__error_t *e = nnet__malloc(sizeof(*e));
+  if (e == NULL) {
+    nnet__error_clear(err);
+    s->err = &oom_error;
+  } else {
+    *e = *err;
+    s->err = e;
+  }
+  memset(err, 0, sizeof(*err));
+}
+
 void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err) {
   if (s->flags & NNET__S_DESTROYED) {
     if (err) nnet__error_clear(err);
@@ -218,9 +247,7 @@ void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err) {
   s->flags |= NNET__S_DESTROYED;
   s->flags &= ~(NNET__S_CONNECTING | NNET__S_CONNECTED);
   if (err) {
-    s->err = *err;
-    memset(err, 0, sizeof(*err));
-    s->has_err = true;
+    keep_error(s, err);
     /* On failure emit_error_close() emits it. */
     (void)nnet__socket_defer(s, emit_error_job);
   }

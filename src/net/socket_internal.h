@@ -137,7 +137,6 @@ struct nnet_socket_s {
   unsigned holds;          /* emits / internal calls on the stack */
   unsigned retains;        /* nnet_socket_retain() count */
   uint16_t pending_closes; /* uv_close callbacks outstanding (a few) */
-  bool has_err;            /* err holds the error to report at destroy */
   void *data;              /* nnet_socket_set_data() */
   nnet_server_t *server;
   nnet__sockext_t *ext; /* or NULL: see nnet__socket_ext() */
@@ -160,7 +159,9 @@ struct nnet_socket_s {
   uv_timer_t *timer; /* lazily created, closed with the socket */
   uint64_t last_active;
 
-  nnet__error_t err;
+  /* destroy(err)'s error, allocated then (few sockets die with one), or
+   * NULL. Never free it directly: nnet__socket_clear_error(). */
+  const nnet__error_t *err;
 };
 
 /* s's rarely used options, allocated (zeroed) on first use; NULL on OOM. */
@@ -180,6 +181,8 @@ void nnet__socket_emit_simple(nnet_socket_t *s, nnet_event_type_t type);
 void nnet__socket_closed_one(nnet_socket_t *s);
 /* Run fn(s) on a later turn, holding s until then. */
 int nnet__socket_defer(nnet_socket_t *s, nnet__defer_fn fn);
+/* Forget the error of an earlier destroy (connect() reusing the socket). */
+void nnet__socket_clear_error(nnet_socket_t *s);
 /* Destroy with an already built error (moved into the socket). */
 void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err);
 /* Initialise s->h as TCP or pipe on the loop. */

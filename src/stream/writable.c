@@ -499,7 +499,7 @@ void nnet__writable_abort(nnet_socket_t *s, int err) {
   ws->wq_head = ws->wq_tail = NULL;
   /* Node: pending end() callbacks get the destroy error itself, or
    * ERR_STREAM_DESTROYED when destroyed without one. */
-  int end_err = s->has_err ? s->err.pub.code : NNET_ERR_STREAM_DESTROYED;
+  int end_err = s->err ? s->err->pub.code : NNET_ERR_STREAM_DESTROYED;
   for (size_t i = 0; i < ws->end_len; i++)
     push_done(s, ws->end_cbs[i].cb, ws->end_cbs[i].ctx, end_err);
   ws->end_len = 0;
