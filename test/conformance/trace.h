@@ -77,8 +77,7 @@ const char *tr_local_address(const nnet_socket_t *s);
 const char *tr_local_port(const nnet_socket_t *s);
 const char *tr_local_family(const nnet_socket_t *s);
 /* socket.writable / readable / writableEnded / allowHalfOpen /
- * readableLength, through getters net.h lacks so far (weak; see
- * trace_watch.c): "<no nnet_socket_...>" while the library has none. */
+ * readableLength, as Node prints them. */
 const char *tr_writable(const nnet_socket_t *s);
 const char *tr_readable(const nnet_socket_t *s);
 const char *tr_writable_ended(const nnet_socket_t *s);

@@ -229,33 +229,20 @@ nnet_socket_t *tr_connect(int port, const char *host) {
   return s;
 }
 
-/* ---- properties net.h does not declare yet -------------------------------
- * Requested in /work/briefs/notes-conformance.md. Weak, so the twins link
- * before the socket code has them; a missing one prints "<no NAME>" and the
- * scenario fails on that line instead of failing to build. */
-bool nnet_socket_is_writable(const nnet_socket_t *s) __attribute__((weak));
-bool nnet_socket_is_readable(const nnet_socket_t *s) __attribute__((weak));
-bool nnet_socket_writable_ended(const nnet_socket_t *s) __attribute__((weak));
-bool nnet_socket_allow_half_open(const nnet_socket_t *s) __attribute__((weak));
-size_t nnet_socket_readable_length(const nnet_socket_t *s)
-    __attribute__((weak));
-
-#define TR_BOOL_PROP(fn) (fn ? tr_bool(fn(s)) : "<no " #fn ">")
-
+/* ---- boolean and size properties, printed as Node prints them ---- */
 const char *tr_writable(const nnet_socket_t *s) {
-  return TR_BOOL_PROP(nnet_socket_is_writable);
+  return tr_bool(nnet_socket_is_writable(s));
 }
 const char *tr_readable(const nnet_socket_t *s) {
-  return TR_BOOL_PROP(nnet_socket_is_readable);
+  return tr_bool(nnet_socket_is_readable(s));
 }
 const char *tr_writable_ended(const nnet_socket_t *s) {
-  return TR_BOOL_PROP(nnet_socket_writable_ended);
+  return tr_bool(nnet_socket_writable_ended(s));
 }
 const char *tr_allow_half_open(const nnet_socket_t *s) {
-  return TR_BOOL_PROP(nnet_socket_allow_half_open);
+  return tr_bool(nnet_socket_allow_half_open(s));
 }
 const char *tr_readable_length(const nnet_socket_t *s) {
-  if (!nnet_socket_readable_length) return "<no nnet_socket_readable_length>";
   return tr_fmt("%zu", nnet_socket_readable_length(s));
 }
 
