@@ -17,6 +17,17 @@ typedef struct {
   void (*help)(void);
 } cli_command_t;
 
+/* Inside an option loop: take the option's value (val) or fail with a usage
+ * error. Expects locals a, val, i, rc, a usage_error() and an `out` label. */
+#define CLI_NEED_VAL()                          \
+  do {                                          \
+    if (!val) {                                 \
+      rc = usage_error("missing value for", a); \
+      goto out;                                 \
+    }                                           \
+    i++;                                        \
+  } while (0)
+
 /* Print "nodenet: <message>" to stderr (printf-style). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse a whole decimal number in [min, max]; false on junk or overflow. */

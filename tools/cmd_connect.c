@@ -82,14 +82,6 @@ int cmd_connect(int argc, char **argv) {
   long v;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED_VAL()                              \
-  do {                                          \
-    if (!val) {                                 \
-      rc = usage_error("missing value for", a); \
-      goto out;                                 \
-    }                                           \
-    i++;                                        \
-  } while (0)
     if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
       verbose = true;
     else if (!strcmp(a, "--half-close"))
@@ -97,52 +89,52 @@ int cmd_connect(int argc, char **argv) {
     else if (!strcmp(a, "--no-happy-eyeballs"))
       o.auto_select_family = 0;
     else if (!strcmp(a, "--unix")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       o.path = val;
     } else if (!strcmp(a, "--family")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       if (!cli_parse_int(val, 4, 6, &v) || v == 5) {
         rc = usage_error("bad family", val);
         goto out;
       }
       o.family = (int)v;
     } else if (!strcmp(a, "--attempt-delay")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       if (!cli_parse_int(val, 1, 3600000, &v)) {
         rc = usage_error("bad delay", val);
         goto out;
       }
       o.auto_select_family_attempt_timeout = (unsigned)v;
     } else if (!strcmp(a, "--connect-timeout")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       if (!cli_parse_int(val, 1, 86400000, &v)) {
         rc = usage_error("bad timeout", val);
         goto out;
       }
       o.connect_timeout = (unsigned)v;
     } else if (!strcmp(a, "--idle-timeout")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       if (!cli_parse_int(val, 1, 86400000, &v)) {
         rc = usage_error("bad timeout", val);
         goto out;
       }
       c.idle_ms = (unsigned)v;
     } else if (!strcmp(a, "--local-address")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       if (!nnet_is_ip(val)) {
         rc = usage_error("not an IP address", val);
         goto out;
       }
       o.local_address = val;
     } else if (!strcmp(a, "--local-port")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       if (!cli_parse_int(val, 0, 65535, &v)) {
         rc = usage_error("bad port", val);
         goto out;
       }
       o.local_port = (int)v;
     } else if (!strcmp(a, "--block") || !strcmp(a, "--allow")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       if ((rc = cli_block_option(&c.bl, a, val, "connect")) != CLI_OK) goto out;
     } else if (a[0] == '-' && a[1]) {
       rc = usage_error("unknown option", a);
@@ -153,7 +145,6 @@ int cmd_connect(int argc, char **argv) {
       rc = usage_error("unexpected argument", a);
       goto out;
     }
-#undef NEED_VAL
   }
   if (o.path ? npos != 0 : npos != 2) {
     help_connect();

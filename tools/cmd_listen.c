@@ -115,14 +115,6 @@ int cmd_listen(int argc, char **argv) {
   int rc = CLI_OK;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED_VAL()                              \
-  do {                                          \
-    if (!val) {                                 \
-      rc = usage_error("missing value for", a); \
-      goto out;                                 \
-    }                                           \
-    i++;                                        \
-  } while (0)
     if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
       verbose = true;
     else if (!strcmp(a, "--half-close"))
@@ -136,19 +128,19 @@ int cmd_listen(int argc, char **argv) {
     else if (!strcmp(a, "--writable-all"))
       lo.writable_all = true;
     else if (!strcmp(a, "--host")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       lo.host = val;
     } else if (!strcmp(a, "--unix")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       lo.path = val;
     } else if (!strcmp(a, "--max-connections")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       if (!cli_parse_int(val, 0, 1000000000, &max_conn)) {
         rc = usage_error("bad count", val);
         goto out;
       }
     } else if (!strcmp(a, "--block") || !strcmp(a, "--allow")) {
-      NEED_VAL();
+      CLI_NEED_VAL();
       if ((rc = cli_block_option(&l.bl, a, val, "listen")) != CLI_OK) goto out;
     } else if (a[0] == '-' && a[1]) {
       rc = usage_error("unknown option", a);
@@ -159,7 +151,6 @@ int cmd_listen(int argc, char **argv) {
       rc = usage_error("unexpected argument", a);
       goto out;
     }
-#undef NEED_VAL
   }
   if (lo.path ? port_arg != NULL : port_arg == NULL) {
     help_listen();
