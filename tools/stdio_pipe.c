@@ -148,12 +148,15 @@ static void in_file_read(uv_fs_t *req) {
   ssize_t n = req->result;
   uv_fs_req_cleanup(req);
   p->in_reading = false;
-  if (!p->sock || nnet_socket_is_destroyed(p->sock)) return;
+  if (!p->sock || p->conn_over || nnet_socket_is_destroyed(p->sock)) {
+    p->in_pending = n; /* for the next connection (listen --keep) */
+    return;
+  }
   in_got(p, p->in_buf, n);
 }
 
 static void in_read_start(stdio_pipe_t *p) {
-  if (p->in_eof || p->in_reading) return;
+  if (p->in_eof || p->in_reading || p->conn_over || !p->sock) return;
   p->in_reading = true;
   if (p->in_open) {
     p->in->data = p;
@@ -181,8 +184,9 @@ static void on_end(const nnet_event_t *ev, void *ctx) {
   stdio_pipe_t *p = ctx;
   stdio_pipe_trace(p, "end: the peer sent FIN");
   if (!p->half_close && !p->in_eof) {
-    /* allowHalfOpen is false: the socket ends itself; stop reading stdin. */
-    p->in_eof = true;
+    /* allowHalfOpen is false: the socket ends itself, so this connection
+     * takes no more stdin (a next one, with listen --keep, does). */
+    p->conn_over = true;
     if (p->in_open && p->in_reading) uv_read_stop(p->in);
     p->in_reading = false;
   }
@@ -212,6 +216,13 @@ void stdio_pipe_attach(stdio_pipe_t *p, nnet_socket_t *s) {
   nnet_socket_on(s, NNET_EV_END, on_end, p);
   nnet_socket_on(s, NNET_EV_ERROR, on_error, p);
   nnet_socket_on(s, NNET_EV_CLOSE, on_close, p);
+  p->conn_over = false;
+  if (p->in_pending != 0) { /* a chunk read while no connection took it */
+    ssize_t n = p->in_pending;
+    p->in_pending = 0;
+    in_got(p, p->in_buf, n); /* it reads on, or waits for 'drain' */
+    return;
+  }
   if (p->in_eof)
     nnet_socket_end(s, NULL, 0, NULL, NULL);
   else

@@ -20,6 +20,8 @@ typedef struct {
   uv_fs_t in_req;
   char in_buf[65536];
   bool in_open, in_reading, in_eof;
+  bool conn_over;     /* the peer ended (no --half-close): no more stdin */
+  ssize_t in_pending; /* a file chunk read while no connection took it */
   /* stdout */
   uv_stream_t *out;
   union {

@@ -80,6 +80,16 @@ wait $!
 [ "$out" = from-listener ] && [ "$(cat "$tmp/l.out")" = from-client ] && [ "$rc" = 0 ] && [ "$(cat "$tmp/l.rc")" = 0 ] \
   && ok "listen + connect exchange, both exit 0" || bad "listen exchange: '$out' '$(cat "$tmp/l.out")' rc=$rc/$(cat "$tmp/l.rc")"
 
+# ---- listen --keep: two clients one after another
+kport=$(freeport)
+(sleep 4 | timeout 10 "$N" listen -v --keep --host 127.0.0.1 "$kport" >"$tmp/k.out" 2>"$tmp/k.err") &
+waitfor "$tmp/k.err" "listening on"
+o1=$(printf 'one\n' | timeout 5 "$N" connect 127.0.0.1 "$kport"); r1=$?
+o2=$(printf 'two\n' | timeout 5 "$N" connect 127.0.0.1 "$kport"); r2=$?
+wait $!
+[ "$r1$r2" = 00 ] && [ "$(cat "$tmp/k.out")" = "$(printf 'one\ntwo')" ] && [ "$(grep -c 'connection from' "$tmp/k.err")" = 2 ] \
+  && ok "listen --keep serves clients one after another" || bad "--keep: rc=$r1/$r2 got '$(cat "$tmp/k.out")'"
+
 # ---- half-close: a peer that ends at once, but reads what comes after
 hport=$(freeport)
 node_server "$tmp/h1.ready" "$hport" 'let n=0;c.on("data",(d)=>n+=d.length);c.on("end",()=>{require("fs").writeFileSync(process.argv[3],String(n));s.close()});c.end("bye\n")' "$tmp/h1"
