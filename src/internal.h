@@ -16,7 +16,7 @@ void *nnet__malloc(size_t size);
 void *nnet__calloc(size_t count, size_t size);
 void *nnet__realloc(void *ptr, size_t size);
 void nnet__free(void *ptr);
-char *nnet__strdup(const char *s);  /* NULL on OOM */
+char *nnet__strdup(const char *s); /* NULL on OOM */
 
 /* ---- core/emitter.c: Node's EventEmitter ----
  * Listeners live in an array, in call order: the first NNET__EMITTER_INLINE

@@ -40,8 +40,9 @@ void nnet_connect_opts_init(nnet_connect_opts_t *o) {
   o->happy_eyeballs_mode = NNET_HE_RACE;
 }
 
+/* An accepted socket's union slot holds its server (socket_internal.h). */
 static nnet__connect_t *state_of(const nnet_socket_t *s) {
-  return s->connect_state;
+  return (s->flags & NNET__S_ACCEPTED) ? NULL : s->connect_state;
 }
 
 static void free_attempted(nnet__connect_t *st) {
@@ -283,20 +284,23 @@ static int reset_for_connect(nnet_socket_t *s) {
     free_all(old);
   }
   const uint32_t keep = NNET__S_HALF_OPEN | NNET__S_UNREF | NNET__S_NO_DELAY |
-                        NNET__S_KEEP_ALIVE | NNET__S_PAUSED;
+                        NNET__S_KEEP_ALIVE | NNET__S_PAUSED | NNET__S_TCP_ONLY;
   s->flags &= keep;
   nnet__socket_clear_error(s);
-  s->server = NULL;
+  s->server = NULL; /* (the same slot as connect_state) */
   return 0;
 }
 
 static void apply_opts(nnet_socket_t *s, const nnet_connect_opts_t *o) {
   if (o->no_delay) s->flags |= NNET__S_NO_DELAY;
+  /* Out of memory for these two only loses the option (as a failed
+   * setsockopt would); the connect goes on. */
   if (o->keep_alive) {
     s->flags |= NNET__S_KEEP_ALIVE;
-    s->keep_alive_delay = o->keep_alive_initial_delay;
+    (void)nnet__sockopt_remember_keep_alive(s, o->keep_alive_initial_delay);
   }
-  if (o->user_timeout) s->user_timeout = o->user_timeout;
+  if (o->user_timeout)
+    (void)nnet__sockopt_remember_user_timeout(s, o->user_timeout);
   if (o->timeout) nnet_socket_set_timeout(s, o->timeout, NULL, NULL);
 }
 

@@ -133,7 +133,7 @@ static int timer_start(nnet__connect_t *st, uv_timer_t **slot, unsigned ms,
   if (*slot == NULL) {
     *slot = nnet__malloc(sizeof(**slot));
     if (*slot == NULL) return UV_ENOMEM;
-    uv_timer_init(st->s->loop, *slot);
+    uv_timer_init(nnet__socket_loop(st->s), *slot);
     (*slot)->data = st;
   }
   return uv_timer_start(*slot, cb, ms, 0);
@@ -263,7 +263,7 @@ static int open_fd(nnet__connect_t *st, const nnet__cand_t *c) {
   int fd =
       socket(c->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
-  unsigned ut = st->s->user_timeout;
+  unsigned ut = nnet__sockopt_user_timeout_of(st->s);
   if (ut) (void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof(ut));
   return fd;
 }
@@ -300,7 +300,7 @@ static void poll_cb(uv_poll_t *h, int status, int events);
 static nnet__attempt_t *attempt_new(nnet__connect_t *st, size_t idx, int fd) {
   nnet__attempt_t *a = nnet__calloc(1, sizeof(*a));
   if (a == NULL) return NULL;
-  if (uv_poll_init_socket(st->s->loop, &a->poll, fd) != 0) {
+  if (uv_poll_init_socket(nnet__socket_loop(st->s), &a->poll, fd) != 0) {
     nnet__free(a);
     return NULL;
   }

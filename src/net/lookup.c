@@ -246,7 +246,8 @@ static int gai_start(nnet_socket_t *s, nnet__connect_t *st) {
                     : st->family == 6 ? AF_INET6
                                       : AF_UNSPEC;
   hints.ai_flags = dns_hints(st);
-  int rc = uv_getaddrinfo(s->loop, &st->gai, gai_cb, st->host, NULL, &hints);
+  int rc = uv_getaddrinfo(nnet__socket_loop(s), &st->gai, gai_cb, st->host,
+                          NULL, &hints);
   if (rc != 0) return rc;
   st->gai_active = true;
   return 0;

@@ -41,6 +41,7 @@ static void socket_free(nnet_socket_t *s) {
   nnet__connect_release(s);
   nnet__writable_free(s);
   nnet__socket_clear_error(s);
+  nnet__timeout_free(s);
   nnet__emitter_free(&s->em);
   ext_free(s);
   nnet__free(s);
@@ -63,36 +64,62 @@ bool nnet__socket_unhold(nnet_socket_t *s) {
   return false;
 }
 
-int nnet__socket_alloc(nnet__loop_t *nl, const nnet_socket_opts_t *o,
-                       nnet_socket_t **out) {
-  nnet_socket_t *s = nnet__calloc(1, sizeof(*s));
+/* tcp_only: the handle will only ever be a uv_tcp_t, so the socket is
+ * allocated without the tail only a uv_pipe_t needs (h is the last
+ * member). */
+static nnet_socket_t *socket_calloc(bool tcp_only) {
+  size_t size = sizeof(nnet_socket_t);
+  if (tcp_only) size = offsetof(nnet_socket_t, h) + sizeof(uv_tcp_t);
+  nnet_socket_t *s = nnet__calloc(1, size);
+  if (s != NULL && tcp_only) s->flags |= NNET__S_TCP_ONLY;
+  return s;
+}
+
+static int socket_alloc(nnet__loop_t *nl, const nnet_socket_opts_t *o,
+                        bool tcp_only, nnet_socket_t **out) {
+  nnet_socket_t *s = socket_calloc(tcp_only);
   if (s == NULL) return UV_ENOMEM;
   nnet__emitter_init(&s->em);
   s->nl = nl;
-  s->loop = nnet__loop_uv(nl);
-  s->hwm = o && o->high_water_mark ? o->high_water_mark : 16384;
   /* Node: without an fd both sides count as open until they end. */
   s->flags |= NNET__S_READABLE | NNET__S_WRITABLE;
   if (o && o->allow_half_open) s->flags |= NNET__S_HALF_OPEN;
-  if (o && o->onread && o->onread_buf && o->onread_len) {
+  /* The default highWaterMark and no onread: no ext (most sockets). */
+  size_t hwm = o ? o->high_water_mark : 0;
+  if (hwm == NNET__DEFAULT_HWM) hwm = 0;
+  bool onread = o && o->onread && o->onread_buf && o->onread_len;
+  if (hwm || onread) {
     nnet__sockext_t *x = nnet__socket_ext(s);
     if (x == NULL) {
       nnet__free(s);
       return UV_ENOMEM;
     }
-    x->onread = o->onread;
-    x->onread_buf = o->onread_buf;
-    x->onread_len = o->onread_len;
-    x->onread_ctx = o->onread_ctx;
+    x->hwm = hwm;
+    if (onread) {
+      x->onread = o->onread;
+      x->onread_buf = o->onread_buf;
+      x->onread_len = o->onread_len;
+      x->onread_ctx = o->onread_ctx;
+    }
   }
   nnet__sigpipe_guard();
   *out = s;
   return 0;
 }
 
+int nnet__socket_alloc(nnet__loop_t *nl, const nnet_socket_opts_t *o,
+                       nnet_socket_t **out) {
+  return socket_alloc(nl, o, false, out);
+}
+
 int nnet__socket_handle_init(nnet_socket_t *s, bool is_pipe) {
-  int rc = is_pipe ? uv_pipe_init(s->loop, &s->h.pipe, 0)
-                   : uv_tcp_init(s->loop, &s->h.tcp);
+  /* An accepted TCP socket connect()ed again to a Unix path has no room
+   * for a uv_pipe_t. */
+  if (is_pipe && (s->flags & NNET__S_TCP_ONLY))
+    return NNET_ERR_INVALID_HANDLE_TYPE;
+  uv_loop_t *loop = nnet__socket_loop(s);
+  int rc = is_pipe ? uv_pipe_init(loop, &s->h.pipe, 0)
+                   : uv_tcp_init(loop, &s->h.tcp);
   if (rc != 0) return rc;
   s->h.handle.data = s;
   s->flags |= NNET__S_HANDLE_INIT;
@@ -131,12 +158,13 @@ int nnet__socket_defer(nnet_socket_t *s, nnet__defer_fn fn) {
 
 /* 'error' once per destroy(err); NNET__S_ERRORED marks it emitted. */
 static void emit_error(nnet_socket_t *s) {
-  if (s->err == NULL || (s->flags & (NNET__S_DISCARD | NNET__S_ERRORED))) return;
+  const nnet__error_t *err = nnet__socket_error(s);
+  if (err == NULL || (s->flags & (NNET__S_DISCARD | NNET__S_ERRORED))) return;
   s->flags |= NNET__S_ERRORED;
   nnet_event_t ev;
   memset(&ev, 0, sizeof(ev));
   ev.type = NNET_EV_ERROR;
-  ev.u.error = &s->err->pub;
+  ev.u.error = &err->pub;
   nnet__socket_emit(s, &ev);
 }
 
@@ -155,7 +183,7 @@ static void emit_error_job(void *arg) {
  * callbacks before 'close' (Node runs a few of them after it). */
 static void emit_error_close(void *arg) {
   nnet_socket_t *s = arg;
-  bool had_error = s->err != NULL;
+  bool had_error = nnet__socket_error(s) != NULL;
   emit_error(s);
   nnet__writable_run_done(s);
   s->flags |= NNET__S_CLOSED;
@@ -203,8 +231,9 @@ static void close_handle(nnet_socket_t *s) {
  * count (getConnections) drops before this socket's 'close', and the
  * server's own 'close' (deferred) comes before it too. */
 static void server_forget(nnet_socket_t *s) {
+  if (!(s->flags & NNET__S_ACCEPTED)) return; /* the slot is connect's */
   nnet_server_t *srv = s->server;
-  bool notify = (s->flags & NNET__S_ACCEPTED) && !(s->flags & NNET__S_DISCARD);
+  bool notify = !(s->flags & NNET__S_DISCARD);
   s->flags &= ~NNET__S_ACCEPTED;
   s->server = NULL;
   if (notify) nnet__server_connection_closed(srv);
@@ -214,27 +243,36 @@ static void server_forget(nnet_socket_t *s) {
 static const nnet__error_t oom_error = {
     {UV_ENOMEM, "Error", "ENOMEM", "Cannot allocate memory", NULL, NULL, -1,
      NULL, 0},
-    NULL, NULL, NULL, NULL, NULL};
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL};
+
+const nnet__error_t *nnet__socket_error(const nnet_socket_t *s) {
+  if (s->flags & NNET__S_OOM_ERROR) return &oom_error;
+  return s->ext ? s->ext->err : NULL;
+}
 
 void nnet__socket_clear_error(nnet_socket_t *s) {
-  if (s->err == NULL) return;
-  if (s->err != &oom_error) {
-    nnet__error_t *e = (nnet__error_t *)s->err;
-    nnet__error_clear(e);
-    nnet__free(e);
-  }
-  s->err = NULL;
+  s->flags &= ~NNET__S_OOM_ERROR;
+  nnet__sockext_t *x = s->ext;
+  if (x == NULL || x->err == NULL) return;
+  nnet__error_clear(x->err);
+  nnet__free(x->err);
+  x->err = NULL;
 }
 
 /* Moves *err into the socket (a fresh allocation): *err is left empty. */
 static void keep_error(nnet_socket_t *s, nnet__error_t *err) {
-  nnet__error_t *e = nnet__malloc(sizeof(*e));
+  nnet__sockext_t *x = nnet__socket_ext(s);
+  nnet__error_t *e = x ? nnet__malloc(sizeof(*e)) : NULL;
   if (e == NULL) {
     nnet__error_clear(err);
-    s->err = &oom_error;
+    s->flags |= NNET__S_OOM_ERROR;
   } else {
     *e = *err;
-    s->err = e;
+    x->err = e;
   }
   memset(err, 0, sizeof(*err));
 }
@@ -423,7 +461,7 @@ int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
   }
   nnet_socket_t *s;
   if (nnet__loop_acquire(nnet__loop_uv(nl)) == NULL) return UV_ENOMEM;
-  int rc = nnet__socket_alloc(nl, &so, &s);
+  int rc = socket_alloc(nl, &so, !is_pipe, &s);
   if (rc != 0) {
     nnet__loop_release(nl);
     return rc;
@@ -446,7 +484,8 @@ int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
   if (o && o->no_delay) s->flags |= NNET__S_NO_DELAY;
   if (o && o->keep_alive) {
     s->flags |= NNET__S_KEEP_ALIVE;
-    s->keep_alive_delay = o->keep_alive_initial_delay;
+    /* Out of memory only loses the delay (the kernel's default applies). */
+    (void)nnet__sockopt_remember_keep_alive(s, o->keep_alive_initial_delay);
   }
   s->flags |= NNET__S_CONNECTED | NNET__S_EVER_CONNECTED;
   nnet__sockopt_apply_pending(s);

@@ -88,6 +88,10 @@ enum {
   NNET__S_NO_DELAY = 1u << 26,       /* wanted; applied on connect */
   NNET__S_KEEP_ALIVE = 1u << 27,
   NNET__S_READ_DEFERRED = 1u << 28, /* a deferred resume/start is queued */
+  /* allocated with room for a uv_tcp_t only: never init a pipe in it */
+  NNET__S_TCP_ONLY = 1u << 29,
+  /* destroy(err) ran out of memory storing its error: report ENOMEM */
+  NNET__S_OOM_ERROR = 1u << 30,
 };
 
 /* Write-queue state (src/stream/writable.c): allocated by the first write
@@ -119,53 +123,81 @@ typedef struct {
   nnet__buf_t rbuf;         /* decoded text of one read, reused */
   /* the `signal` option (Node: addAbortSignal): destroy on abort */
   nnet__abort_sub_t abort_sub;
+  /* options asked for before the connection existed (sockopt.c) */
+  unsigned keep_alive_delay; /* ms, setKeepAlive's initialDelay */
+  unsigned user_timeout;     /* ms, TCP_USER_TIMEOUT; 0: not set */
+  /* destroy(err)'s error, allocated then (few sockets die with one), or
+   * NULL. Read it with nnet__socket_error(), free it only with
+   * nnet__socket_clear_error(). */
+  nnet__error_t *err;
+  size_t hwm;      /* highWaterMark; 0: NNET__DEFAULT_HWM */
+  unsigned corked; /* Node: writableCorked (cork() calls not undone) */
 } nnet__sockext_t;
 
-/* Field order packs the 32-bit fields together: every idle connection
- * pays for padding (bench/RESULTS.md, idle memory). */
+#define NNET__DEFAULT_HWM 16384
+
+/* The idle timeout (timeout.c): created by the first setTimeout(), its
+ * timer closed with the socket, the memory kept until the socket is freed
+ * (socket.timeout stays readable after destroy). */
+typedef struct {
+  uv_timer_t t;
+  uint64_t last_active; /* uv_now() of the last read or write */
+  unsigned ms;          /* Node: socket.timeout; 0: off */
+  bool closed;
+} nnet__timer_t;
+
+/* Field order packs the 32-bit fields together, and the handle union comes
+ * last: an accepted TCP socket is allocated without the bytes only a
+ * uv_pipe_t needs (NNET__S_TCP_ONLY). Every idle connection pays for each
+ * byte here (bench/RESULTS.md, idle memory). */
 struct nnet_socket_s {
   nnet__emitter_t em;
-  nnet__loop_t *nl;
-  uv_loop_t *loop;
+  nnet__loop_t *nl; /* the uv loop: nnet__socket_loop() */
+  uint32_t flags;
+  unsigned holds;          /* emits / internal calls on the stack */
+  unsigned retains;        /* nnet_socket_retain() count */
+  uint16_t pending_closes; /* uv_close callbacks outstanding (a few) */
+  void *data;              /* nnet_socket_set_data() */
+  /* Never both: an accepted socket forgets its server when destroyed, and
+   * only a destroyed, closed socket can connect() again. NNET__S_ACCEPTED
+   * says which one is set (connect.c's state_of() checks it). */
+  union {
+    nnet_server_t *server; /* the accepting server (NNET__S_ACCEPTED) */
+    void *connect_state;   /* owned by connect.c while connecting */
+  };
+  nnet__sockext_t *ext; /* or NULL: see nnet__socket_ext() */
+  uint64_t bytes_read;
+
+  /* writing (src/stream/writable.c); highWaterMark and the cork count are
+   * in ext: nnet__socket_hwm(), nnet__socket_corked() */
+  size_t wlen; /* Node: writableLength */
+  uint64_t bytes_written;
+  nnet__wstate_t *ws; /* or NULL: nothing queued, nothing due */
+
+  nnet__timer_t *timer; /* or NULL: setTimeout() never called */
+
+  /* Last: sized by handle type when the type is known at allocation. */
   union {
     uv_handle_t handle;
     uv_stream_t stream;
     uv_tcp_t tcp;
     uv_pipe_t pipe;
   } h;
-  uint32_t flags;
-  unsigned holds;          /* emits / internal calls on the stack */
-  unsigned retains;        /* nnet_socket_retain() count */
-  uint16_t pending_closes; /* uv_close callbacks outstanding (a few) */
-  void *data;              /* nnet_socket_set_data() */
-  nnet_server_t *server;
-  nnet__sockext_t *ext; /* or NULL: see nnet__socket_ext() */
-  uint64_t bytes_read;
-
-  /* writing (src/stream/writable.c) */
-  size_t hwm;
-  size_t wlen; /* Node: writableLength */
-  uint64_t bytes_written;
-  nnet__wstate_t *ws; /* or NULL: nothing queued, nothing due */
-  unsigned corked;
-
-  /* connecting (connect.c / lookup.c) */
-  unsigned keep_alive_delay; /* ms, for setKeepAlive before connect */
-  unsigned user_timeout;
-  unsigned timeout_ms; /* idle timeout (timeout.c), with timer below */
-  void *connect_state; /* owned by connect.c while connecting */
-
-  /* idle timeout (timeout.c) */
-  uv_timer_t *timer; /* lazily created, closed with the socket */
-  uint64_t last_active;
-
-  /* destroy(err)'s error, allocated then (few sockets die with one), or
-   * NULL. Never free it directly: nnet__socket_clear_error(). */
-  const nnet__error_t *err;
 };
+
+static inline uv_loop_t *nnet__socket_loop(const nnet_socket_t *s) {
+  return nnet__loop_uv(s->nl);
+}
 
 /* s's rarely used options, allocated (zeroed) on first use; NULL on OOM. */
 nnet__sockext_t *nnet__socket_ext(nnet_socket_t *s);
+
+static inline size_t nnet__socket_hwm(const nnet_socket_t *s) {
+  return s->ext && s->ext->hwm ? s->ext->hwm : NNET__DEFAULT_HWM;
+}
+static inline unsigned nnet__socket_corked(const nnet_socket_t *s) {
+  return s->ext ? s->ext->corked : 0;
+}
 
 /* ---- lifetime (socket.c) ---- */
 int nnet__socket_alloc(nnet__loop_t *nl, const nnet_socket_opts_t *o,
@@ -181,6 +213,8 @@ void nnet__socket_emit_simple(nnet_socket_t *s, nnet_event_type_t type);
 void nnet__socket_closed_one(nnet_socket_t *s);
 /* Run fn(s) on a later turn, holding s until then. */
 int nnet__socket_defer(nnet_socket_t *s, nnet__defer_fn fn);
+/* destroy(err)'s error, or NULL (destroyed without one, or not yet). */
+const nnet__error_t *nnet__socket_error(const nnet_socket_t *s);
 /* Forget the error of an earlier destroy (connect() reusing the socket). */
 void nnet__socket_clear_error(nnet_socket_t *s);
 /* Destroy with an already built error (moved into the socket). */
@@ -226,11 +260,20 @@ void nnet__connect_cancel(nnet_socket_t *s);
 /* ---- idle timeout (timeout.c) ---- */
 void nnet__timeout_touch(nnet_socket_t *s); /* activity: re-arm */
 void nnet__timeout_close(nnet_socket_t *s);
+void nnet__timeout_free(nnet_socket_t *s); /* after the timer's close */
 
 /* ---- socket options (sockopt.c) ---- */
 int nnet__sockopt_no_delay(nnet_socket_t *s, bool enable);
 int nnet__sockopt_keep_alive(nnet_socket_t *s, bool enable, unsigned delay_ms);
 int nnet__sockopt_user_timeout(nnet_socket_t *s, unsigned ms);
+/* TCP_USER_TIMEOUT asked for (ms), 0 if none. */
+static inline unsigned nnet__sockopt_user_timeout_of(const nnet_socket_t *s) {
+  return s->ext ? s->ext->user_timeout : 0;
+}
+/* Remember keepAlive's initial delay / TCP_USER_TIMEOUT for a connection
+ * to come (in s->ext; no allocation for 0). 0 or UV_ENOMEM. */
+int nnet__sockopt_remember_keep_alive(nnet_socket_t *s, unsigned delay_ms);
+int nnet__sockopt_remember_user_timeout(nnet_socket_t *s, unsigned ms);
 /* Apply options asked for before the connection existed. */
 void nnet__sockopt_apply_pending(nnet_socket_t *s);
 /* Make SIGPIPE harmless for this process (idempotent, thread-safe). */

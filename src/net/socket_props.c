@@ -42,19 +42,19 @@ void *nnet_socket_get_data(const nnet_socket_t *s) {
 }
 
 uv_loop_t *nnet_socket_loop(const nnet_socket_t *s) {
-  return s->loop;
+  return nnet__socket_loop(s);
 }
 
 void nnet_socket_ref(nnet_socket_t *s) {
   s->flags &= ~NNET__S_UNREF;
   if (s->flags & NNET__S_HANDLE_INIT) uv_ref(&s->h.handle);
-  if (s->timer) uv_ref((uv_handle_t *)s->timer);
+  if (s->timer && !s->timer->closed) uv_ref((uv_handle_t *)&s->timer->t);
 }
 
 void nnet_socket_unref(nnet_socket_t *s) {
   s->flags |= NNET__S_UNREF;
   if (s->flags & NNET__S_HANDLE_INIT) uv_unref(&s->h.handle);
-  if (s->timer) uv_unref((uv_handle_t *)s->timer);
+  if (s->timer && !s->timer->closed) uv_unref((uv_handle_t *)&s->timer->t);
 }
 
 uint64_t nnet_socket_bytes_read(const nnet_socket_t *s) {

@@ -45,12 +45,31 @@ int nnet__sockopt_user_timeout(nnet_socket_t *s, unsigned ms) {
   return set_int(s, IPPROTO_TCP, TCP_USER_TIMEOUT, (int)ms);
 }
 
+/* Most sockets never set these: they live in s->ext, allocated only for a
+ * non-zero value. */
+int nnet__sockopt_remember_keep_alive(nnet_socket_t *s, unsigned delay_ms) {
+  if (delay_ms == 0 && s->ext == NULL) return 0;
+  nnet__sockext_t *x = nnet__socket_ext(s);
+  if (x == NULL) return UV_ENOMEM;
+  x->keep_alive_delay = delay_ms;
+  return 0;
+}
+
+int nnet__sockopt_remember_user_timeout(nnet_socket_t *s, unsigned ms) {
+  if (ms == 0 && s->ext == NULL) return 0;
+  nnet__sockext_t *x = nnet__socket_ext(s);
+  if (x == NULL) return UV_ENOMEM;
+  x->user_timeout = ms;
+  return 0;
+}
+
 void nnet__sockopt_apply_pending(nnet_socket_t *s) {
   if (!is_live_tcp(s)) return;
   if (s->flags & NNET__S_NO_DELAY) nnet__sockopt_no_delay(s, true);
-  if (s->flags & NNET__S_KEEP_ALIVE)
-    nnet__sockopt_keep_alive(s, true, s->keep_alive_delay);
-  if (s->user_timeout) nnet__sockopt_user_timeout(s, s->user_timeout);
+  unsigned delay = s->ext ? s->ext->keep_alive_delay : 0;
+  if (s->flags & NNET__S_KEEP_ALIVE) nnet__sockopt_keep_alive(s, true, delay);
+  unsigned ut = nnet__sockopt_user_timeout_of(s);
+  if (ut) nnet__sockopt_user_timeout(s, ut);
 }
 
 int nnet_socket_set_no_delay(nnet_socket_t *s, bool enable) {
@@ -67,13 +86,15 @@ int nnet_socket_set_keep_alive(nnet_socket_t *s, bool enable,
     s->flags |= NNET__S_KEEP_ALIVE;
   else
     s->flags &= ~NNET__S_KEEP_ALIVE;
-  s->keep_alive_delay = initial_delay_ms;
+  int rc = nnet__sockopt_remember_keep_alive(s, initial_delay_ms);
+  if (rc != 0) return rc;
   return is_live_tcp(s) ? nnet__sockopt_keep_alive(s, enable, initial_delay_ms)
                         : 0;
 }
 
 int nnet_socket_set_user_timeout(nnet_socket_t *s, unsigned ms) {
-  s->user_timeout = ms;
+  int rc = nnet__sockopt_remember_user_timeout(s, ms);
+  if (rc != 0) return rc;
   return is_live_tcp(s) ? nnet__sockopt_user_timeout(s, ms) : 0;
 }
 

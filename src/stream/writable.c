@@ -199,12 +199,13 @@ static bool can_send(const nnet_socket_t *s) {
   const uint32_t need = NNET__S_CONNECTED | NNET__S_HANDLE_INIT;
   if ((s->flags & need) != need) return false;
   if (s->flags & (NNET__S_WRITING | NNET__S_DESTROYED)) return false;
-  return s->corked == 0 && !has_queue(s);
+  return nnet__socket_corked(s) == 0 && !has_queue(s);
 }
 
 void nnet__writable_flush(nnet_socket_t *s) {
-  if (has_queue(s) && !(s->flags & NNET__S_WRITING) && s->corked == 0 &&
-      (s->flags & NNET__S_CONNECTED) && !nnet__socket_dead(s))
+  if (has_queue(s) && !(s->flags & NNET__S_WRITING) &&
+      nnet__socket_corked(s) == 0 && (s->flags & NNET__S_CONNECTED) &&
+      !nnet__socket_dead(s))
     start_batch(s);
   nnet__writable_maybe_finish(s);
 }
@@ -230,7 +231,7 @@ static void write_cb(uv_write_t *req, int status) {
     if (!nnet__socket_dead(s)) write_failed(s, status);
   } else {
     nnet__timeout_touch(s);
-    if (has_queue(s) && s->corked == 0) start_batch(s);
+    if (has_queue(s) && nnet__socket_corked(s) == 0) start_batch(s);
     maybe_drain(s);
     for (nnet__wreq_t *w = batch, *next; w; w = next) {
       next = w->next;
@@ -269,7 +270,7 @@ static bool can_send_queued(const nnet_socket_t *s) {
   const uint32_t need = NNET__S_CONNECTED | NNET__S_HANDLE_INIT;
   if ((s->flags & need) != need) return false;
   if (s->flags & (NNET__S_WRITING | NNET__S_DESTROYED)) return false;
-  return s->corked == 0;
+  return nnet__socket_corked(s) == 0;
 }
 
 /* Node: write after end(). With allowHalfOpen false and the peer gone it
@@ -293,7 +294,7 @@ static int write_after_end(nnet_socket_t *s, nnet_write_cb cb, void *ctx) {
  * it is true unless older writes are still queued), the callback and any
  * 'drain' come on the next tick. */
 static int sent_at_once(nnet_socket_t *s, nnet_write_cb cb, void *ctx) {
-  int ret = s->wlen < s->hwm ? 1 : 0;
+  int ret = s->wlen < nnet__socket_hwm(s) ? 1 : 0;
   if (!ret) s->flags |= NNET__S_NEED_DRAIN;
   complete_later(s, cb, ctx, 0);
   return ret;
@@ -337,7 +338,7 @@ static int write_bufs(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
   wq_push(ws, w);
   if (sent > 0) nnet__timeout_touch(s);
   /* Node computes write()'s result after _write() ran. */
-  int ret = s->wlen < s->hwm ? 1 : 0;
+  int ret = s->wlen < nnet__socket_hwm(s) ? 1 : 0;
   if (!ret) s->flags |= NNET__S_NEED_DRAIN;
   if (can_send_queued(s)) start_batch(s);
   return ret;
@@ -368,13 +369,17 @@ int nnet_socket_write_str(nnet_socket_t *s, const char *str, size_t len,
   return rc;
 }
 
+/* The count lives in s->ext (few sockets cork). Out of memory for it, the
+ * socket stays uncorked: writes go out unbatched, nothing is lost. */
 void nnet_socket_cork(nnet_socket_t *s) {
-  s->corked++;
+  nnet__sockext_t *x = nnet__socket_ext(s);
+  if (x) x->corked++;
 }
 
 void nnet_socket_uncork(nnet_socket_t *s) {
-  if (s->corked == 0) return;
-  if (--s->corked == 0) nnet__writable_flush(s);
+  nnet__sockext_t *x = s->ext;
+  if (x == NULL || x->corked == 0) return;
+  if (--x->corked == 0) nnet__writable_flush(s);
 }
 
 /* ---- end(), shutdown and 'finish' ---- */
@@ -479,7 +484,7 @@ int nnet_socket_end(nnet_socket_t *s, const void *data, size_t len,
   if (cb && push_end_cb(s, cb, ctx) != 0) return UV_ENOMEM;
   if (s->flags & NNET__S_ENDING) return 0;
   s->flags |= NNET__S_ENDING;
-  s->corked = 0; /* Node: end() uncorks */
+  if (s->ext) s->ext->corked = 0; /* Node: end() uncorks */
   nnet__writable_flush(s);
   return 0;
 }
@@ -499,7 +504,8 @@ void nnet__writable_abort(nnet_socket_t *s, int err) {
   ws->wq_head = ws->wq_tail = NULL;
   /* Node: pending end() callbacks get the destroy error itself, or
    * ERR_STREAM_DESTROYED when destroyed without one. */
-  int end_err = s->err ? s->err->pub.code : NNET_ERR_STREAM_DESTROYED;
+  const nnet__error_t *derr = nnet__socket_error(s);
+  int end_err = derr ? derr->pub.code : NNET_ERR_STREAM_DESTROYED;
   for (size_t i = 0; i < ws->end_len; i++)
     push_done(s, ws->end_cbs[i].cb, ws->end_cbs[i].ctx, end_err);
   ws->end_len = 0;
