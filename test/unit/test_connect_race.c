@@ -69,8 +69,7 @@ static void fx_finish(fx_t *f) {
  * the delay without abandoning the first; the second wins. */
 START_TEST(race_blackhole_then_good) {
   cu_listener_t hole, good;
-  int port = cu_listen(&hole, "127.0.0.2", 0, 1);
-  cu_listen(&good, "127.0.0.1", port, 0);
+  int port = cu_listen_pair(&hole, "127.0.0.2", 1, &good, "127.0.0.1", 0);
   static const char *const ans[] = {"127.0.0.2", "127.0.0.1", NULL};
   fx_t f;
   fx_start(&f, ans, port, NNET_HE_RACE, 30);
@@ -94,8 +93,7 @@ END_TEST
  * ('connectionAttemptTimeout') before the second starts. */
 START_TEST(sequential_blackhole_then_good) {
   cu_listener_t hole, good;
-  int port = cu_listen(&hole, "127.0.0.2", 0, 1);
-  cu_listen(&good, "127.0.0.1", port, 0);
+  int port = cu_listen_pair(&hole, "127.0.0.2", 1, &good, "127.0.0.1", 0);
   static const char *const ans[] = {"127.0.0.2", "127.0.0.1", NULL};
   fx_t f;
   fx_start(&f, ans, port, NNET_HE_SEQUENTIAL, 30);
@@ -179,8 +177,7 @@ static void destroy_on_second(const nnet_event_t *ev, void *ctx) {
 
 START_TEST(race_destroy_while_racing) {
   cu_listener_t h1, h2;
-  int port = cu_listen(&h1, "127.0.0.2", 0, 1);
-  cu_listen(&h2, "127.0.0.4", port, 1);
+  int port = cu_listen_pair(&h1, "127.0.0.2", 1, &h2, "127.0.0.4", 1);
   static const char *const ans[] = {"127.0.0.2", "127.0.0.4", NULL};
   fx_t f;
   fx_start(&f, ans, port, NNET_HE_RACE, 20);
@@ -210,8 +207,7 @@ static void unblock_on_second(const nnet_event_t *ev, void *ctx) {
 
 START_TEST(race_slow_first_wins) {
   cu_listener_t slow, dead;
-  int port = cu_listen(&slow, "127.0.0.2", 0, 1);
-  cu_listen(&dead, "127.0.0.4", port, 1);
+  int port = cu_listen_pair(&slow, "127.0.0.2", 1, &dead, "127.0.0.4", 1);
   static const char *const ans[] = {"127.0.0.2", "127.0.0.4", NULL};
   fx_t f;
   fx_start(&f, ans, port, NNET_HE_RACE, 20);

@@ -40,7 +40,15 @@ static inline int cu_listen(cu_listener_t *l, const char *ip, int port,
   l->filler = -1;
   l->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   ck_assert_int_ge(l->lfd, 0);
-  ck_assert_int_eq(bind(l->lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  int one = 1;
+  setsockopt(l->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(l->lfd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    /* A given port can be taken on this address by another process:
+     * the caller picks another pair (cu_listen_pair). */
+    ck_assert_int_ne(port, 0);
+    close(l->lfd);
+    return -1;
+  }
   ck_assert_int_eq(listen(l->lfd, blackhole ? 0 : 64), 0);
   socklen_t len = sizeof sa;
   getsockname(l->lfd, (struct sockaddr *)&sa, &len);
@@ -49,6 +57,20 @@ static inline int cu_listen(cu_listener_t *l, const char *ip, int port,
     ck_assert_int_eq(connect(l->filler, (struct sockaddr *)&sa, sizeof sa), 0);
   }
   return ntohs(sa.sin_port);
+}
+
+/* Two listeners on one port at two addresses (a: any free port; b: the
+ * same port, which may be taken there: retried with another port). */
+static inline void cu_close(cu_listener_t *l);
+static inline int cu_listen_pair(cu_listener_t *a, const char *ipa, int bha,
+                                 cu_listener_t *b, const char *ipb, int bhb) {
+  for (int i = 0; i < 100; i++) {
+    int port = cu_listen(a, ipa, 0, bha);
+    if (cu_listen(b, ipb, port, bhb) == port) return port;
+    cu_close(a);
+  }
+  ck_abort_msg("no port free on both %s and %s", ipa, ipb);
+  return -1;
 }
 
 /* Frees the accept queue of a blackhole: the next SYN retransmission
