@@ -28,7 +28,10 @@ done
 if [ -z "$bin" ] || [ ! -d "$bin" ]; then echo "run.sh: --bin DIR (an existing directory) is required" >&2; exit 2; fi
 bin=$(cd "$bin" && pwd)
 if [ $all = 1 ]; then
-  for f in "$here"/*.js; do names+=("$(basename "$f" .js)"); done
+  for f in "$here"/*.js; do
+    [ "$(basename "$f")" = preamble.js ] && continue # shared code, not a scenario
+    names+=("$(basename "$f" .js)")
+  done
 fi
 node=${NNET_NODE:-node}
 work=$(mktemp -d "${TMPDIR:-/tmp}/nconf-run-XXXXXX")
