@@ -120,4 +120,34 @@ static inline void cc_hole_close(cc_hole_t *h) {
   close(h->lfd);
 }
 
+/* The server every connect scenario dials: 127.0.0.1:PORT, ending each
+ * connection at once. cc_serve() runs a scenario: first() is called once the
+ * server listens (cc_port set and labelled PORT); the scenario closes
+ * cc_server after its last run. Returns the twin's exit status. */
+static nnet_server_t *cc_server;
+static int cc_port;
+static void (*cc_first)(void);
+
+static inline void cc_end_connection(const nnet_event_t *ev, void *ctx) {
+  (void)ctx;
+  nnet_socket_end(ev->u.connection.socket, NULL, 0, NULL, NULL);
+}
+
+static inline void cc_listening(const nnet_event_t *ev, void *ctx) {
+  (void)ev, (void)ctx;
+  cc_port = tr_server_port(cc_server);
+  tr_label_port(cc_port);
+  cc_first();
+}
+
+static inline int cc_serve(void (*first)(void)) {
+  tr_init();
+  cc_first = first;
+  cc_server = tr_create_server(NULL, cc_end_connection, NULL);
+  tr_listen(cc_server, 0, "127.0.0.1", cc_listening, NULL);
+  uv_run(tr_loop(), UV_RUN_DEFAULT);
+  int code = tr_finish(0);
+  return tr_teardown() ? 1 : code;
+}
+
 #endif

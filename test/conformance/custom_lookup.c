@@ -1,9 +1,9 @@
 /* Twin of custom_lookup.js: the `lookup` option answering one address, a
  * non-IP, a bad family, or an error. */
+#include "conf_connect.h"
 #include "trace.h"
 
-static nnet_server_t *server;
-static int port, run;
+static int run;
 
 static void answer(const char *host, int family, int hints, bool all, void *req,
                    nnet_lookup_done_fn done, void *ctx) {
@@ -67,7 +67,7 @@ static void on_close(const nnet_event_t *ev, void *ctx) {
 
 static void next(void) {
   if (run >= 4) {
-    nnet_server_close(server, NULL, NULL);
+    nnet_server_close(cc_server, NULL, NULL);
     return;
   }
   run++;
@@ -80,7 +80,7 @@ static void next(void) {
   nnet_socket_on(c, NNET_EV_CLOSE, on_close, NULL);
   nnet_connect_opts_t o;
   nnet_connect_opts_init(&o);
-  o.port = port;
+  o.port = cc_port;
   o.host = "x.test";
   o.lookup = answer;
   o.auto_select_family = 0;
@@ -88,23 +88,6 @@ static void next(void) {
   if (rc < 0) tr_log("client", "connect-returned %s", nnet_err_name(rc));
 }
 
-static void on_connection(const nnet_event_t *ev, void *ctx) {
-  (void)ctx;
-  nnet_socket_end(ev->u.connection.socket, NULL, 0, NULL, NULL);
-}
-
-static void listen_cb(const nnet_event_t *ev, void *ctx) {
-  (void)ev, (void)ctx;
-  port = tr_server_port(server);
-  tr_label_port(port);
-  next();
-}
-
 int main(void) {
-  tr_init();
-  server = tr_create_server(NULL, on_connection, NULL);
-  tr_listen(server, 0, "127.0.0.1", listen_cb, NULL);
-  uv_run(tr_loop(), UV_RUN_DEFAULT);
-  int code = tr_finish(0);
-  return tr_teardown() ? 1 : code;
+  return cc_serve(next);
 }

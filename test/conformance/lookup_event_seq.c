@@ -21,8 +21,7 @@ static const cc_run_t runs[] = {
 };
 enum { N_RUNS = sizeof(runs) / sizeof(runs[0]) };
 
-static nnet_server_t *server;
-static int port, run;
+static int run;
 
 static void on_lookup(const nnet_event_t *ev, void *ctx) {
   (void)ctx;
@@ -53,7 +52,7 @@ static void on_close(const nnet_event_t *ev, void *ctx) {
 
 static void next(void) {
   if (run >= N_RUNS) {
-    nnet_server_close(server, NULL, NULL);
+    nnet_server_close(cc_server, NULL, NULL);
     return;
   }
   cc_cur = &runs[run++];
@@ -65,7 +64,7 @@ static void next(void) {
   nnet_socket_on(c, NNET_EV_CLOSE, on_close, NULL);
   nnet_connect_opts_t o;
   nnet_connect_opts_init(&o);
-  o.port = port;
+  o.port = cc_port;
   o.host = "x.test";
   o.lookup = cc_lookup;
   o.auto_select_family = 1;
@@ -73,23 +72,6 @@ static void next(void) {
   if (rc < 0) tr_log("client", "connect-returned %s", nnet_err_name(rc));
 }
 
-static void on_connection(const nnet_event_t *ev, void *ctx) {
-  (void)ctx;
-  nnet_socket_end(ev->u.connection.socket, NULL, 0, NULL, NULL);
-}
-
-static void listen_cb(const nnet_event_t *ev, void *ctx) {
-  (void)ev, (void)ctx;
-  port = tr_server_port(server);
-  tr_label_port(port);
-  next();
-}
-
 int main(void) {
-  tr_init();
-  server = tr_create_server(NULL, on_connection, NULL);
-  tr_listen(server, 0, "127.0.0.1", listen_cb, NULL);
-  uv_run(tr_loop(), UV_RUN_DEFAULT);
-  int code = tr_finish(0);
-  return tr_teardown() ? 1 : code;
+  return cc_serve(next);
 }
