@@ -4,6 +4,8 @@
 #ifndef NODENET_ADDR_H
 #define NODENET_ADDR_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,11 +18,11 @@ extern "C" {
 typedef enum { NNET_IPV4 = 4, NNET_IPV6 = 6 } nnet_family_t;
 
 /* contract. Node: net.isIP(input). 4, 6 or 0; NULL gives 0. */
-int nnet_is_ip(const char *input);
+NNET_EXTERN int nnet_is_ip(const char *input);
 /* contract. Node: net.isIPv4(input). */
-bool nnet_is_ipv4(const char *input);
+NNET_EXTERN bool nnet_is_ipv4(const char *input);
 /* contract. Node: net.isIPv6(input). */
-bool nnet_is_ipv6(const char *input);
+NNET_EXTERN bool nnet_is_ipv6(const char *input);
 
 /* contract. Node: net.SocketAddress. A value type: copy it freely. */
 typedef struct nnet_socketaddress_s {
@@ -41,57 +43,63 @@ typedef struct nnet_socketaddress_s {
  * NNET_ERR_OUT_OF_RANGE (IPv6 flowlabel > 0xfffff; Node aborts), checked in
  * that order. As in Node, IPv4 ignores flowlabel (reads back 0), and an IPv6
  * "%zone" is accepted and dropped. On error *sa is left unchanged. */
-int nnet_socketaddress_init(nnet_socketaddress_t *sa, const char *address,
-                            nnet_family_t family, int port, uint32_t flowlabel);
+NNET_EXTERN int nnet_socketaddress_init(nnet_socketaddress_t *sa,
+                                        const char *address,
+                                        nnet_family_t family, int port,
+                                        uint32_t flowlabel);
 
 /* contract. Node (>= 22): SocketAddress.parse(input). Accepts "1.2.3.4:80",
  * "[::1]:80", and a bare address (port 0). Unlike Node, "[::1]:80" keeps
  * port 80 (Node's URL parser drops a port equal to http's default, a bug).
  * Returns 0, or NNET_ERR_INVALID_ARG_VALUE where Node returns undefined. */
-int nnet_socketaddress_parse(nnet_socketaddress_t *sa, const char *input);
+NNET_EXTERN int nnet_socketaddress_parse(nnet_socketaddress_t *sa,
+                                         const char *input);
 
 /* Node: socketaddress.toJSON(), serialised as JSON.stringify prints it:
  * {"address":"::1","port":80,"family":"ipv6","flowlabel":0}.
  * Writes at most size bytes, always NUL-terminated when size > 0. Returns the
  * length the full text needs (excluding NUL), like snprintf. */
-int nnet_socketaddress_to_json(const nnet_socketaddress_t *sa, char *buf,
-                               size_t size);
+NNET_EXTERN int nnet_socketaddress_to_json(const nnet_socketaddress_t *sa,
+                                           char *buf, size_t size);
 
 /* contract. Node: net.BlockList. Library-allocated, opaque. Not
  * thread-safe for concurrent mutation; concurrent checks are safe. */
 typedef struct nnet_blocklist_s nnet_blocklist_t;
 
 /* contract. NULL on out of memory. */
-nnet_blocklist_t *nnet_blocklist_new(void);
+NNET_EXTERN nnet_blocklist_t *nnet_blocklist_new(void);
 /* contract. NULL is a no-op. */
-void nnet_blocklist_free(nnet_blocklist_t *bl);
+NNET_EXTERN void nnet_blocklist_free(nnet_blocklist_t *bl);
 /* contract. Node: blockList.addAddress(address[, type]). A bad address gives
  * NNET_ERR_INVALID_ADDRESS, a bad family NNET_ERR_INVALID_ARG_VALUE, as in
  * Node; likewise for add_range and add_subnet. */
-int nnet_blocklist_add_address(nnet_blocklist_t *bl, const char *address,
-                               nnet_family_t family);
+NNET_EXTERN int nnet_blocklist_add_address(nnet_blocklist_t *bl,
+                                           const char *address,
+                                           nnet_family_t family);
 /* contract. Node: blockList.addRange(start, end[, type]). start > end gives
  * NNET_ERR_INVALID_ARG_VALUE. */
-int nnet_blocklist_add_range(nnet_blocklist_t *bl, const char *start,
-                             const char *end, nnet_family_t family);
+NNET_EXTERN int nnet_blocklist_add_range(nnet_blocklist_t *bl,
+                                         const char *start, const char *end,
+                                         nnet_family_t family);
 /* contract. Node: blockList.addSubnet(net, prefix[, type]). prefix outside
  * 0..32 / 0..128 gives NNET_ERR_OUT_OF_RANGE. */
-int nnet_blocklist_add_subnet(nnet_blocklist_t *bl, const char *net, int prefix,
-                              nnet_family_t family);
+NNET_EXTERN int nnet_blocklist_add_subnet(nnet_blocklist_t *bl, const char *net,
+                                          int prefix, nnet_family_t family);
 /* contract. Node: blockList.check(address[, type]): 1 blocked, 0 not
  * (an invalid address is 0, as in Node), <0 error. In allow-list mode
  * the answer is inverted: 1 for anything not listed. */
-int nnet_blocklist_check(const nnet_blocklist_t *bl, const char *address,
-                         nnet_family_t family);
+NNET_EXTERN int nnet_blocklist_check(const nnet_blocklist_t *bl,
+                                     const char *address, nnet_family_t family);
 /* contract. Node: blockList.check(socketAddress). */
-int nnet_blocklist_check_address(const nnet_blocklist_t *bl,
-                                 const nnet_socketaddress_t *sa);
+NNET_EXTERN int nnet_blocklist_check_address(const nnet_blocklist_t *bl,
+                                             const nnet_socketaddress_t *sa);
 /* contract. Node: blockList.rules.length. */
-size_t nnet_blocklist_rule_count(const nnet_blocklist_t *bl);
+NNET_EXTERN size_t nnet_blocklist_rule_count(const nnet_blocklist_t *bl);
 /* contract. Node: blockList.rules[i] (newest first), e.g.
  * "Subnet: IPv4 10.0.0.0/8". NULL when i is out of range. Owned by the
  * list, valid until its next mutation. */
-const char *nnet_blocklist_rule(const nnet_blocklist_t *bl, size_t i);
+NNET_EXTERN const char *nnet_blocklist_rule(const nnet_blocklist_t *bl,
+                                            size_t i);
 
 /* ---- beyond Node ---- */
 
@@ -101,27 +109,32 @@ const char *nnet_blocklist_rule(const nnet_blocklist_t *bl, size_t i);
  * remove_subnet drop only the most recently added rule of the same family
  * with the same bounds. Returns 1 if a rule was removed, 0 if none
  * matched, <0 on bad input (same validation as the matching add). */
-int nnet_blocklist_remove_address(nnet_blocklist_t *bl, const char *address,
-                                  nnet_family_t family);
-int nnet_blocklist_remove_range(nnet_blocklist_t *bl, const char *start,
-                                const char *end, nnet_family_t family);
-int nnet_blocklist_remove_subnet(nnet_blocklist_t *bl, const char *net,
-                                 int prefix, nnet_family_t family);
+NNET_EXTERN int nnet_blocklist_remove_address(nnet_blocklist_t *bl,
+                                              const char *address,
+                                              nnet_family_t family);
+NNET_EXTERN int nnet_blocklist_remove_range(nnet_blocklist_t *bl,
+                                            const char *start, const char *end,
+                                            nnet_family_t family);
+NNET_EXTERN int nnet_blocklist_remove_subnet(nnet_blocklist_t *bl,
+                                             const char *net, int prefix,
+                                             nnet_family_t family);
 /* Node (>= 26): blockList.addCIDR(cidr) / removeCIDR(cidr). "10.0.0.0/8",
  * "::1/128": the family is IPv6 iff the address part has a ':'. The prefix
  * is required and must be canonical decimal ("/08", "/+8" give
  * NNET_ERR_INVALID_ARG_VALUE); out of range is NNET_ERR_OUT_OF_RANGE.
  * remove_cidr returns 1 if a rule was removed, 0 if none matched. */
-int nnet_blocklist_add_cidr(nnet_blocklist_t *bl, const char *cidr);
-int nnet_blocklist_remove_cidr(nnet_blocklist_t *bl, const char *cidr);
+NNET_EXTERN int nnet_blocklist_add_cidr(nnet_blocklist_t *bl, const char *cidr);
+NNET_EXTERN int nnet_blocklist_remove_cidr(nnet_blocklist_t *bl,
+                                           const char *cidr);
 /* Remove every rule. */
-void nnet_blocklist_clear(nnet_blocklist_t *bl);
+NNET_EXTERN void nnet_blocklist_clear(nnet_blocklist_t *bl);
 /* Number of rules (same as nnet_blocklist_rule_count). */
-size_t nnet_blocklist_size(const nnet_blocklist_t *bl);
+NNET_EXTERN size_t nnet_blocklist_size(const nnet_blocklist_t *bl);
 /* Allow-list mode: check() answers 1 (blocked) for every address the rules
  * do NOT cover. For SSRF protection: list what may be reached. */
-void nnet_blocklist_set_allow_list(nnet_blocklist_t *bl, bool allow_list);
-bool nnet_blocklist_is_allow_list(const nnet_blocklist_t *bl);
+NNET_EXTERN void nnet_blocklist_set_allow_list(nnet_blocklist_t *bl,
+                                               bool allow_list);
+NNET_EXTERN bool nnet_blocklist_is_allow_list(const nnet_blocklist_t *bl);
 
 #ifdef __cplusplus
 }

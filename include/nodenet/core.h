@@ -28,8 +28,8 @@ typedef void *(*nnet_malloc_fn)(size_t size);
 typedef void *(*nnet_realloc_fn)(void *ptr, size_t size);
 typedef void *(*nnet_calloc_fn)(size_t count, size_t size);
 typedef void (*nnet_free_fn)(void *ptr);
-int nnet_set_allocator(nnet_malloc_fn m, nnet_realloc_fn r, nnet_calloc_fn c,
-                       nnet_free_fn f);
+NNET_EXTERN int nnet_set_allocator(nnet_malloc_fn m, nnet_realloc_fn r,
+                                   nnet_calloc_fn c, nnet_free_fn f);
 
 /* ---- Errors as event payloads --------------------------------------------
  * Node: the Error object given to 'error' listeners. Borrowed for the
@@ -79,7 +79,7 @@ typedef enum {
 } nnet_event_type_t;
 
 /* Node's event name ("data"), or NULL for an unknown id. */
-const char *nnet_event_name(nnet_event_type_t type);
+NNET_EXTERN const char *nnet_event_name(nnet_event_type_t type);
 
 /* The payload of one emit. Everything in it is borrowed for the call. */
 typedef struct nnet_event_s {
@@ -141,7 +141,21 @@ typedef void (*nnet_listener_fn)(const nnet_event_t *ev, void *ctx);
  * abort(). Process-wide. */
 typedef void (*nnet_uncaught_error_fn)(void *target, const nnet_error_t *err,
                                        void *ctx);
-void nnet_set_uncaught_error_handler(nnet_uncaught_error_fn fn, void *ctx);
+NNET_EXTERN void nnet_set_uncaught_error_handler(nnet_uncaught_error_fn fn,
+                                                 void *ctx);
+
+/* ---- Deferred work (Node: process.nextTick, setImmediate) ----------------
+ * Both queue fn(ctx) on the library's per-loop queue; loop NULL means
+ * uv_default_loop(). Node's order holds: nextTick work runs as soon as the
+ * current callback (and any nextTick work before it) returns, before the
+ * loop waits for I/O; setImmediate work runs in the loop's check phase
+ * (after the I/O poll), the ones queued before that phase began, each
+ * followed by the nextTick work it queued. Pending work keeps the loop
+ * alive. Returns 0, UV_EINVAL (fn NULL) or UV_ENOMEM. Call only on the
+ * loop's own thread. */
+typedef void (*nnet_tick_fn)(void *ctx);
+NNET_EXTERN int nnet_next_tick(uv_loop_t *loop, nnet_tick_fn fn, void *ctx);
+NNET_EXTERN int nnet_set_immediate(uv_loop_t *loop, nnet_tick_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef NODENET_ERRORS_H
 #define NODENET_ERRORS_H
 
+#include "export.h"
+
 #define NNET_ERR_MAP(XX)                                                      \
   XX(ERR_SERVER_ALREADY_LISTEN, "Error",                                      \
      "Listen method has been called more than once without closing.")         \
@@ -56,14 +58,14 @@ typedef enum {
 
 /* Node's err.code for any code this library returns: "ECONNREFUSED",
  * "ERR_SOCKET_BAD_PORT". Unknown codes give "UNKNOWN". Never NULL. */
-const char *nnet_err_name(int code);
+NNET_EXTERN const char *nnet_err_name(int code);
 
 /* Node's error class for the code: "Error", "TypeError", "RangeError",
  * "AbortError". System errors are "Error". Never NULL. */
-const char *nnet_err_class(int code);
+NNET_EXTERN const char *nnet_err_class(int code);
 
 /* A human-readable default message: Node's fixed text for NNET_ codes,
  * libuv's uv_strerror() text for system codes. Never NULL. */
-const char *nnet_strerror(int code);
+NNET_EXTERN const char *nnet_strerror(int code);
 
 #endif

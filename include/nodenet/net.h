@@ -40,23 +40,24 @@ typedef enum {
 /* Node's Buffer.isEncoding name lookup, case-insensitive, with aliases
  * ("utf-8", "ucs2", "ucs-2", "utf-16le", "binary"). Returns the encoding
  * (>= 0) or NNET_ERR_UNKNOWN_ENCODING. */
-int nnet_encoding_from_name(const char *name);
+NNET_EXTERN int nnet_encoding_from_name(const char *name);
 
 /* ---- Abort controller (Node: AbortController; its .signal is passed as the
  * `signal` option of servers and sockets). ---- */
 /* Node: new AbortController(). NULL on out of memory. */
-nnet_abort_controller_t *nnet_abort_controller_new(void);
+NNET_EXTERN nnet_abort_controller_t *nnet_abort_controller_new(void);
 /* Node: controller.abort(). Every object listening on it is closed
  * (servers: as server.close()) or destroyed with an AbortError (sockets:
  * code ABORT_ERR, "The operation was aborted"); their events follow on
  * later turns. A server given an already aborted signal closes before
  * 'listening'. Idempotent. */
-void nnet_abort_controller_abort(nnet_abort_controller_t *ac);
+NNET_EXTERN void nnet_abort_controller_abort(nnet_abort_controller_t *ac);
 /* Node: signal.aborted */
-bool nnet_abort_controller_is_aborted(const nnet_abort_controller_t *ac);
+NNET_EXTERN bool nnet_abort_controller_is_aborted(
+    const nnet_abort_controller_t *ac);
 /* Frees the controller; objects still using it stop listening to it.
  * NULL is a no-op. */
-void nnet_abort_controller_free(nnet_abort_controller_t *ac);
+NNET_EXTERN void nnet_abort_controller_free(nnet_abort_controller_t *ac);
 
 /* ---- Server ------------------------------------------------------------- */
 
@@ -74,7 +75,7 @@ typedef struct nnet_server_opts_s {
 
 /* Writes Node's net.createServer() defaults into *o (every field; the loop
  * NULL). Call before setting the fields you need. */
-void nnet_server_opts_init(nnet_server_opts_t *o);
+NNET_EXTERN void nnet_server_opts_init(nnet_server_opts_t *o);
 
 /* Node: net.createServer([options][, connectionListener]). The listener (if
  * not NULL) is added for 'connection'. opts NULL means defaults. Accepted
@@ -83,9 +84,9 @@ void nnet_server_opts_init(nnet_server_opts_t *o);
  * after accept and nothing is emitted. Accept failures come as 'error'
  * (syscall "accept"), except EMFILE/ENFILE: libuv sheds the backlog with
  * its reserved descriptor and the server keeps serving (not reported). */
-int nnet_create_server(const nnet_server_opts_t *opts,
-                       nnet_listener_fn connection_listener, void *ctx,
-                       nnet_server_t **out);
+NNET_EXTERN int nnet_create_server(const nnet_server_opts_t *opts,
+                                   nnet_listener_fn connection_listener,
+                                   void *ctx, nnet_server_t **out);
 
 /* Node: server.listen(options). */
 typedef struct nnet_listen_opts_s {
@@ -111,7 +112,7 @@ typedef struct nnet_listen_opts_s {
 /* Writes the defaults of server.listen(options) into *o: port -1 (no TCP
  * listen), host/path NULL, backlog 511, fd -1, every flag false, no
  * signal, no handle_of. */
-void nnet_listen_opts_init(nnet_listen_opts_t *o);
+NNET_EXTERN void nnet_listen_opts_init(nnet_listen_opts_t *o);
 
 /* Node: server.listen(...). Every form goes through this one call; opts
  * NULL is listen() (a random port on "::"). The form is chosen as Node
@@ -128,16 +129,19 @@ void nnet_listen_opts_init(nnet_listen_opts_t *o);
  * a uv_pipe_chmod error for readable_all/writable_all (Node throws), or
  * UV_ENOMEM. A Unix socket file is unlinked on close only if this server
  * created it and it is still the same file. */
-int nnet_server_listen(nnet_server_t *srv, const nnet_listen_opts_t *opts,
-                       nnet_listener_fn listening_listener, void *ctx);
+NNET_EXTERN int nnet_server_listen(nnet_server_t *srv,
+                                   const nnet_listen_opts_t *opts,
+                                   nnet_listener_fn listening_listener,
+                                   void *ctx);
 /* Node: server.listen(port, host). Convenience for the common case: host
  * NULL listens on "::" (falling back to 0.0.0.0); port 0 picks one. Same
  * returns and events as nnet_server_listen(). */
-int nnet_server_listen_tcp(nnet_server_t *srv, int port, const char *host);
+NNET_EXTERN int nnet_server_listen_tcp(nnet_server_t *srv, int port,
+                                       const char *host);
 /* Node: server.listen(path). A Unix socket path (use nnet_server_listen()
  * with path_len for abstract names). Same returns and events as
  * nnet_server_listen(). */
-int nnet_server_listen_path(nnet_server_t *srv, const char *path);
+NNET_EXTERN int nnet_server_listen_path(nnet_server_t *srv, const char *path);
 
 /* The callback of nnet_server_close(): status 0, or
  * NNET_ERR_SERVER_NOT_RUNNING (Node's err argument). srv is valid for the
@@ -150,7 +154,8 @@ typedef void (*nnet_close_cb)(nnet_server_t *srv, int status, void *ctx);
  * ('close' is emitted in that case too, as in Node). This is also how a
  * server is freed: after its 'close' event, unless retained or listening
  * again. Safe inside any of the server's own listeners. */
-int nnet_server_close(nnet_server_t *srv, nnet_close_cb cb, void *ctx);
+NNET_EXTERN int nnet_server_close(nnet_server_t *srv, nnet_close_cb cb,
+                                  void *ctx);
 
 /* Node: server.address(). TCP: returns 0 and fills *out ({address, family,
  * port}; flowlabel 0); UV_ENOTCONN when not listening (Node: null);
@@ -160,12 +165,13 @@ int nnet_server_close(nnet_server_t *srv, nnet_close_cb cb, void *ctx);
  * UV_ENOBUFS if path_size is too small. As in Node the name given to
  * listen() is still returned after close(); UV_ENOTCONN for a server that
  * never listened on a path. */
-int nnet_server_address(const nnet_server_t *srv, nnet_socketaddress_t *out);
-int nnet_server_address_path(const nnet_server_t *srv, char *path,
-                             size_t path_size);
+NNET_EXTERN int nnet_server_address(const nnet_server_t *srv,
+                                    nnet_socketaddress_t *out);
+NNET_EXTERN int nnet_server_address_path(const nnet_server_t *srv, char *path,
+                                         size_t path_size);
 /* True when the server listens (or last listened) on a Unix socket, i.e.
  * when Node's server.address() would be a string. */
-bool nnet_server_is_pipe(const nnet_server_t *srv);
+NNET_EXTERN bool nnet_server_is_pipe(const nnet_server_t *srv);
 
 /* The callback of nnet_server_get_connections(): err is always 0 (Node's
  * err is null for a server without workers), count the open accepted
@@ -176,62 +182,63 @@ typedef void (*nnet_count_cb)(nnet_server_t *srv, int err, size_t count,
  * runs on a later turn (as Node's nextTick); the server is kept alive
  * until then. Returns 0, NNET_ERR_INVALID_ARG_VALUE (srv or cb NULL) or
  * UV_ENOMEM. */
-int nnet_server_get_connections(nnet_server_t *srv, nnet_count_cb cb,
-                                void *ctx);
+NNET_EXTERN int nnet_server_get_connections(nnet_server_t *srv,
+                                            nnet_count_cb cb, void *ctx);
 /* Node: server.listening. True from the moment the handle listens (before
  * 'listening' is emitted) until close(). */
-bool nnet_server_is_listening(const nnet_server_t *srv);
+NNET_EXTERN bool nnet_server_is_listening(const nnet_server_t *srv);
 /* Node: server.maxConnections. -1: unlimited (Node's undefined). Once the
  * server holds max connections, new ones are closed at once and 'drop' is
  * emitted. 0 drops every connection, as Node >= 21 does (Node 20 treats 0
  * as unlimited). */
-void nnet_server_set_max_connections(nnet_server_t *srv, int max);
-int nnet_server_get_max_connections(const nnet_server_t *srv);
+NNET_EXTERN void nnet_server_set_max_connections(nnet_server_t *srv, int max);
+NNET_EXTERN int nnet_server_get_max_connections(const nnet_server_t *srv);
 /* Node: server.ref() / server.unref(). An unref'd listener does not keep
  * uv_run() alive; remembered across listen() calls. Accepted sockets are
  * not affected (as in Node). */
-void nnet_server_ref(nnet_server_t *srv);
-void nnet_server_unref(nnet_server_t *srv);
+NNET_EXTERN void nnet_server_ref(nnet_server_t *srv);
+NNET_EXTERN void nnet_server_unref(nnet_server_t *srv);
 
 /* Keep the server's memory past 'close' (to listen again, as Node allows).
  * Every retain needs a release; the last release after 'close' frees it.
  * Without a retain the server is freed after its 'close' event unless a
  * 'close' listener (or close callback) made it listen again. */
-void nnet_server_retain(nnet_server_t *srv);
-void nnet_server_release(nnet_server_t *srv);
+NNET_EXTERN void nnet_server_retain(nnet_server_t *srv);
+NNET_EXTERN void nnet_server_release(nnet_server_t *srv);
 
 /* One user pointer per server (beyond Node: a JS object takes any
  * property). Not touched by the library; free it in 'close' if it is
  * yours. */
-void nnet_server_set_data(nnet_server_t *srv, void *data);
-void *nnet_server_get_data(const nnet_server_t *srv);
+NNET_EXTERN void nnet_server_set_data(nnet_server_t *srv, void *data);
+NNET_EXTERN void *nnet_server_get_data(const nnet_server_t *srv);
 /* The loop the server runs on (opts.loop or uv_default_loop()). */
-uv_loop_t *nnet_server_loop(const nnet_server_t *srv);
+NNET_EXTERN uv_loop_t *nnet_server_loop(const nnet_server_t *srv);
 
 /* Node: server.on(event, listener). Listeners run in registration order;
  * one added during an emit is not called by that emit, one removed during
  * it still is (DESIGN §3). Server events: 'listening', 'connection',
  * 'error', 'close', 'drop'. Returns 0, UV_EINVAL (bad type or fn NULL) or
  * UV_ENOMEM. */
-int nnet_server_on(nnet_server_t *srv, nnet_event_type_t type,
-                   nnet_listener_fn fn, void *ctx);
+NNET_EXTERN int nnet_server_on(nnet_server_t *srv, nnet_event_type_t type,
+                               nnet_listener_fn fn, void *ctx);
 /* Node: server.once(event, listener): removed before its first call. */
-int nnet_server_once(nnet_server_t *srv, nnet_event_type_t type,
-                     nnet_listener_fn fn, void *ctx);
+NNET_EXTERN int nnet_server_once(nnet_server_t *srv, nnet_event_type_t type,
+                                 nnet_listener_fn fn, void *ctx);
 /* Node: server.prependListener(event, listener): called first. */
-int nnet_server_prepend(nnet_server_t *srv, nnet_event_type_t type,
-                        nnet_listener_fn fn, void *ctx);
+NNET_EXTERN int nnet_server_prepend(nnet_server_t *srv, nnet_event_type_t type,
+                                    nnet_listener_fn fn, void *ctx);
 /* Node: server.off(event, listener): removes the most recently added
  * (type, fn, ctx) match; 0 also when nothing matched, UV_EINVAL for a bad
  * type. */
-int nnet_server_off(nnet_server_t *srv, nnet_event_type_t type,
-                    nnet_listener_fn fn, void *ctx);
+NNET_EXTERN int nnet_server_off(nnet_server_t *srv, nnet_event_type_t type,
+                                nnet_listener_fn fn, void *ctx);
 /* Node: server.removeAllListeners([event]). NNET_EV_COUNT_: every event
  * (pending close(cb) callbacks are 'close' listeners too, as in Node). */
-int nnet_server_remove_all(nnet_server_t *srv, nnet_event_type_t type);
+NNET_EXTERN int nnet_server_remove_all(nnet_server_t *srv,
+                                       nnet_event_type_t type);
 /* Node: server.listenerCount(event). */
-size_t nnet_server_listener_count(const nnet_server_t *srv,
-                                  nnet_event_type_t type);
+NNET_EXTERN size_t nnet_server_listener_count(const nnet_server_t *srv,
+                                              nnet_event_type_t type);
 
 /* ---- Socket ------------------------------------------------------------- */
 
@@ -258,7 +265,7 @@ typedef struct nnet_socket_opts_s {
 /* Writes Node's new net.Socket() defaults into *o: loop NULL, fd -1,
  * readable and writable true, allowHalfOpen false, highWaterMark 16384,
  * no signal, no onread. */
-void nnet_socket_opts_init(nnet_socket_opts_t *o);
+NNET_EXTERN void nnet_socket_opts_init(nnet_socket_opts_t *o);
 
 /* Custom resolver (Node's `lookup` option, dns.lookup's signature): answer
  * by calling done(req, ...) once, now or later, with an error (err < 0,
@@ -274,7 +281,7 @@ typedef void (*nnet_lookup_fn)(const char *host, int family, int hints,
 /* Answer a custom lookup with a full error (copied), as Node's
  * callback(err) with an Error object: 'lookup' then 'error' carry it. Use
  * instead of done(); req is the same. */
-void nnet_lookup_fail(void *req, const nnet_error_t *err);
+NNET_EXTERN void nnet_lookup_fail(void *req, const nnet_error_t *err);
 
 /* How autoSelectFamily tries several addresses (beyond Node).
  * NNET_HE_RACE: RFC 8305: the next address starts after the attempt delay
@@ -327,7 +334,7 @@ typedef struct nnet_connect_opts_s {
 /* Writes Node's socket.connect(options) defaults into *o: port -1 (must
  * be set unless path), host NULL ("localhost"), family 0, every flag false,
  * auto_select_family -1 (process default), timeouts 0, NNET_HE_RACE. */
-void nnet_connect_opts_init(nnet_connect_opts_t *o);
+NNET_EXTERN void nnet_connect_opts_init(nnet_connect_opts_t *o);
 
 /* Node: new net.Socket([options]). opts NULL: defaults on the default
  * loop. Not connected yet unless opts->fd is given (then it is open at
@@ -336,7 +343,8 @@ void nnet_connect_opts_init(nnet_connect_opts_t *o);
  * never destroyed stays until nnet_socket_destroy(). Returns 0 (*out set),
  * NNET_ERR_INVALID_FD_TYPE (fd not a TCP/Unix socket), a uv_*_open error or
  * UV_ENOMEM (*out NULL, nothing emitted, fd not closed). */
-int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out);
+NNET_EXTERN int nnet_socket_new(const nnet_socket_opts_t *opts,
+                                nnet_socket_t **out);
 
 /* Node: net.createConnection(options[, connectListener]) / net.connect().
  * Creates a socket on loop (NULL: default) and starts connecting. The
@@ -347,17 +355,19 @@ int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out);
  * NNET_ERR_INVALID_ARG_VALUE, NNET_ERR_INVALID_IP_ADDRESS
  * (local_address), NNET_ERR_PATH_TOO_LONG, UV_ENOMEM (*out NULL, nothing
  * emitted). */
-int nnet_create_connection(uv_loop_t *loop, const nnet_connect_opts_t *opts,
-                           nnet_listener_fn connect_listener, void *ctx,
-                           nnet_socket_t **out);
+NNET_EXTERN int nnet_create_connection(uv_loop_t *loop,
+                                       const nnet_connect_opts_t *opts,
+                                       nnet_listener_fn connect_listener,
+                                       void *ctx, nnet_socket_t **out);
 /* Node: net.createConnection(port, host). host NULL: "localhost". As
  * nnet_create_connection(). */
-int nnet_create_connection_tcp(uv_loop_t *loop, int port, const char *host,
-                               nnet_socket_t **out);
+NNET_EXTERN int nnet_create_connection_tcp(uv_loop_t *loop, int port,
+                                           const char *host,
+                                           nnet_socket_t **out);
 /* Node: net.createConnection(path). A Unix socket. As
  * nnet_create_connection(). */
-int nnet_create_connection_path(uv_loop_t *loop, const char *path,
-                                nnet_socket_t **out);
+NNET_EXTERN int nnet_create_connection_path(uv_loop_t *loop, const char *path,
+                                            nnet_socket_t **out);
 
 /* Node: socket.connect(options[, connectListener]). A socket is freed after
  * its 'close' unless retained; a retained socket may connect again after
@@ -366,8 +376,10 @@ int nnet_create_connection_path(uv_loop_t *loop, const char *path,
  * 0 or the synchronous errors of nnet_create_connection(), plus
  * UV_EALREADY (already connecting), UV_EISCONN (connected, or opened from
  * an fd), UV_EBUSY (destroyed but 'close' not yet emitted). */
-int nnet_socket_connect(nnet_socket_t *s, const nnet_connect_opts_t *opts,
-                        nnet_listener_fn connect_listener, void *ctx);
+NNET_EXTERN int nnet_socket_connect(nnet_socket_t *s,
+                                    const nnet_connect_opts_t *opts,
+                                    nnet_listener_fn connect_listener,
+                                    void *ctx);
 
 /* Callback of write()/writev()/end(): status 0 once the bytes are handed
  * to the kernel (end: at 'finish'), or the error that failed the write
@@ -382,148 +394,152 @@ typedef void (*nnet_write_cb)(nnet_socket_t *s, int status, void *ctx);
  * highWaterMark: keep writing), 0 (queued; wait for 'drain'), or negative:
  * NNET_ERR_STREAM_WRITE_AFTER_END / NNET_ERR_STREAM_DESTROYED (cb is then
  * also called with that error, on a later turn, as Node does). */
-int nnet_socket_write(nnet_socket_t *s, const void *data, size_t len,
-                      nnet_write_cb cb, void *ctx);
+NNET_EXTERN int nnet_socket_write(nnet_socket_t *s, const void *data,
+                                  size_t len, nnet_write_cb cb, void *ctx);
 /* Node: socket.write(string, encoding[, callback]). str is len bytes of
  * UTF-8 text (the JS string), turned into bytes as Node's
  * Buffer.from(str, encoding) does (latin1: one byte per character;
  * hex/base64: decoded). Returns as nnet_socket_write(), plus
  * NNET_ERR_UNKNOWN_ENCODING. */
-int nnet_socket_write_str(nnet_socket_t *s, const char *str, size_t len,
-                          nnet_encoding_t enc, nnet_write_cb cb, void *ctx);
+NNET_EXTERN int nnet_socket_write_str(nnet_socket_t *s, const char *str,
+                                      size_t len, nnet_encoding_t enc,
+                                      nnet_write_cb cb, void *ctx);
 /* Node: socket.write() of several buffers as one chunk (Node's writev
  * under cork). One callback for all buffers; returns as
  * nnet_socket_write(). The buffers may be reused when it returns. */
-int nnet_socket_writev(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
-                       nnet_write_cb cb, void *ctx);
+NNET_EXTERN int nnet_socket_writev(nnet_socket_t *s, const uv_buf_t *bufs,
+                                   size_t nbufs, nnet_write_cb cb, void *ctx);
 /* Node: socket.cork() / socket.uncork(). Writes are held until as many
  * uncorks as corks, then sent as one writev. Extra uncorks are ignored. */
-void nnet_socket_cork(nnet_socket_t *s);
-void nnet_socket_uncork(nnet_socket_t *s);
+NNET_EXTERN void nnet_socket_cork(nnet_socket_t *s);
+NNET_EXTERN void nnet_socket_uncork(nnet_socket_t *s);
 /* Node: socket.end([data][, callback]). data may be NULL. Sends data,
  * then the FIN once every queued write is out; 'finish' follows. cb runs
  * at 'finish' (before it), or with an error (destroyed first). May be
  * called again: cb then queues for the same 'finish'; after 'finish'
  * returns NNET_ERR_STREAM_ALREADY_FINISHED. end(data) after end() is a
  * write after end. Returns 0 or negative as nnet_socket_write(). */
-int nnet_socket_end(nnet_socket_t *s, const void *data, size_t len,
-                    nnet_write_cb cb, void *ctx);
+NNET_EXTERN int nnet_socket_end(nnet_socket_t *s, const void *data, size_t len,
+                                nnet_write_cb cb, void *ctx);
 /* Node: socket.destroy([error]). err 0: no error; else an NNET_/UV_ code
  * that becomes the 'error' payload (Node's message for the code).
  * Idempotent; safe inside any of the socket's listeners. Stops reading,
  * fails queued writes, closes the handle. On later turns: 'error' (if
  * err), the failed writes' callbacks, then 'close'(had_error). */
-void nnet_socket_destroy(nnet_socket_t *s, int err);
+NNET_EXTERN void nnet_socket_destroy(nnet_socket_t *s, int err);
 /* Node: socket.destroy(error) with a full error object (copied; NULL: as
  * destroy(0)). */
-void nnet_socket_destroy_error(nnet_socket_t *s, const nnet_error_t *err);
+NNET_EXTERN void nnet_socket_destroy_error(nnet_socket_t *s,
+                                           const nnet_error_t *err);
 /* Node: socket.destroySoon(): end() the writable side, destroy once it
  * finished (at once when it already has). */
-void nnet_socket_destroy_soon(nnet_socket_t *s);
+NNET_EXTERN void nnet_socket_destroy_soon(nnet_socket_t *s);
 /* Node: socket.resetAndDestroy(): destroy and close with a TCP RST
  * (SO_LINGER 0) instead of a FIN. Returns 0, NNET_ERR_INVALID_HANDLE_TYPE
  * on pipes, NNET_ERR_SOCKET_CLOSED when already destroyed. Unlike Node, a
  * connecting socket is destroyed at once (Node waits for 'connect'). */
-int nnet_socket_reset_and_destroy(nnet_socket_t *s);
+NNET_EXTERN int nnet_socket_reset_and_destroy(nnet_socket_t *s);
 
 /* Node: socket.pause() / socket.resume(). Pausing stops reading from the
  * kernel (backpressure to the peer); 'data' stops until resume(). */
-void nnet_socket_pause(nnet_socket_t *s);
-void nnet_socket_resume(nnet_socket_t *s);
+NNET_EXTERN void nnet_socket_pause(nnet_socket_t *s);
+NNET_EXTERN void nnet_socket_resume(nnet_socket_t *s);
 /* Node: socket.isPaused(). */
-bool nnet_socket_is_paused(const nnet_socket_t *s);
+NNET_EXTERN bool nnet_socket_is_paused(const nnet_socket_t *s);
 /* Node: socket.setEncoding([encoding]). 'data' then carries text as UTF-8
  * (is_string true); characters split across reads are held back.
  * NNET_ENC_BUFFER: back to bytes. Returns 0, NNET_ERR_UNKNOWN_ENCODING or
  * UV_ENOMEM. */
-int nnet_socket_set_encoding(nnet_socket_t *s, nnet_encoding_t enc);
+NNET_EXTERN int nnet_socket_set_encoding(nnet_socket_t *s, nnet_encoding_t enc);
 /* Node: socket.setTimeout(timeout[, callback]). 'timeout' fires after ms
  * of inactivity (no read or write); it only notifies, the socket stays
  * open. Re-armed by activity. ms 0 disables. The callback, if given, is
  * added once for 'timeout'. Returns 0 or UV_ENOMEM; no-op on a destroyed
  * socket. */
-int nnet_socket_set_timeout(nnet_socket_t *s, unsigned ms, nnet_listener_fn fn,
-                            void *ctx);
+NNET_EXTERN int nnet_socket_set_timeout(nnet_socket_t *s, unsigned ms,
+                                        nnet_listener_fn fn, void *ctx);
 /* Node: socket.timeout (0 when none). */
-unsigned nnet_socket_timeout(const nnet_socket_t *s);
+NNET_EXTERN unsigned nnet_socket_timeout(const nnet_socket_t *s);
 /* Node: socket.setNoDelay([noDelay]) (TCP_NODELAY). Before the
  * connection exists the wish is kept and applied on connect. Returns 0 or
  * the setsockopt error; no-op (0) on pipes. */
-int nnet_socket_set_no_delay(nnet_socket_t *s, bool enable);
+NNET_EXTERN int nnet_socket_set_no_delay(nnet_socket_t *s, bool enable);
 /* Node: socket.setKeepAlive([enable][, initialDelay]) (ms): SO_KEEPALIVE,
  * TCP_KEEPIDLE, TCP_KEEPCNT 10, TCP_KEEPINTVL 1. Kept and applied on
  * connect when called earlier. Returns 0 or the setsockopt error; no-op
  * on pipes. */
-int nnet_socket_set_keep_alive(nnet_socket_t *s, bool enable,
-                               unsigned initial_delay_ms);
+NNET_EXTERN int nnet_socket_set_keep_alive(nnet_socket_t *s, bool enable,
+                                           unsigned initial_delay_ms);
 /* TCP_USER_TIMEOUT (Linux; beyond Node): how long sent data may stay
  * unacknowledged before the connection fails with ETIMEDOUT. ms 0: kernel
  * default. Kept until connect when called earlier. */
-int nnet_socket_set_user_timeout(nnet_socket_t *s, unsigned ms);
+NNET_EXTERN int nnet_socket_set_user_timeout(nnet_socket_t *s, unsigned ms);
 
 /* Node: socket.ref() / socket.unref(). An unref'd socket (and its idle
  * timer) does not keep uv_run() alive. Remembered across connects. */
-void nnet_socket_ref(nnet_socket_t *s);
-void nnet_socket_unref(nnet_socket_t *s);
+NNET_EXTERN void nnet_socket_ref(nnet_socket_t *s);
+NNET_EXTERN void nnet_socket_unref(nnet_socket_t *s);
 
 /* Node: socket.bytesRead / socket.bytesWritten (queued bytes included).
  * Still readable after destroy (retain the socket to read them after
  * 'close'). */
-uint64_t nnet_socket_bytes_read(const nnet_socket_t *s);
-uint64_t nnet_socket_bytes_written(const nnet_socket_t *s);
+NNET_EXTERN uint64_t nnet_socket_bytes_read(const nnet_socket_t *s);
+NNET_EXTERN uint64_t nnet_socket_bytes_written(const nnet_socket_t *s);
 /* Node: socket.writableLength (== deprecated bufferSize): bytes accepted
  * by write() whose callback has not run yet. */
-size_t nnet_socket_writable_length(const nnet_socket_t *s);
+NNET_EXTERN size_t nnet_socket_writable_length(const nnet_socket_t *s);
 /* Node: socket.readyState: "opening", "open", "readOnly", "writeOnly",
  * "closed". A static string. */
-const char *nnet_socket_ready_state(const nnet_socket_t *s);
+NNET_EXTERN const char *nnet_socket_ready_state(const nnet_socket_t *s);
 /* Node: socket.pending (not connected yet: no usable handle). */
-bool nnet_socket_is_pending(const nnet_socket_t *s);
+NNET_EXTERN bool nnet_socket_is_pending(const nnet_socket_t *s);
 /* Node: socket.connecting (connect() called, 'connect' not yet emitted). */
-bool nnet_socket_is_connecting(const nnet_socket_t *s);
+NNET_EXTERN bool nnet_socket_is_connecting(const nnet_socket_t *s);
 /* Node: socket.destroyed. */
-bool nnet_socket_is_destroyed(const nnet_socket_t *s);
+NNET_EXTERN bool nnet_socket_is_destroyed(const nnet_socket_t *s);
 /* True for a Unix-socket connection (Node: handle is a Pipe). */
-bool nnet_socket_is_pipe(const nnet_socket_t *s);
+NNET_EXTERN bool nnet_socket_is_pipe(const nnet_socket_t *s);
 /* Node: socket.readable / socket.writable (a side is open until it ended or
  * the socket was destroyed). */
-bool nnet_socket_is_readable(const nnet_socket_t *s);
-bool nnet_socket_is_writable(const nnet_socket_t *s);
+NNET_EXTERN bool nnet_socket_is_readable(const nnet_socket_t *s);
+NNET_EXTERN bool nnet_socket_is_writable(const nnet_socket_t *s);
 /* Node: socket.writableEnded (end() was called). */
-bool nnet_socket_writable_ended(const nnet_socket_t *s);
+NNET_EXTERN bool nnet_socket_writable_ended(const nnet_socket_t *s);
 /* Node: socket.allowHalfOpen */
-bool nnet_socket_allow_half_open(const nnet_socket_t *s);
+NNET_EXTERN bool nnet_socket_allow_half_open(const nnet_socket_t *s);
 /* Node: socket.readableLength. Always 0: data is emitted as it is read. */
-size_t nnet_socket_readable_length(const nnet_socket_t *s);
+NNET_EXTERN size_t nnet_socket_readable_length(const nnet_socket_t *s);
 
 /* Node: socket.address(): local address. Returns 0, UV_ENOTCONN (no
  * handle yet), UV_EBADF after destroy, UV_ENOTSUP on a pipe (Node: {}). */
-int nnet_socket_address(const nnet_socket_t *s, nnet_socketaddress_t *out);
+NNET_EXTERN int nnet_socket_address(const nnet_socket_t *s,
+                                    nnet_socketaddress_t *out);
 /* Node: socket.remoteAddress / remotePort / remoteFamily as one value.
  * Returns 0, UV_ENOTCONN (not connected), UV_EBADF after destroy (Node:
  * undefined) or UV_ENOTSUP on a pipe. */
-int nnet_socket_remote_address(const nnet_socket_t *s,
-                               nnet_socketaddress_t *out);
+NNET_EXTERN int nnet_socket_remote_address(const nnet_socket_t *s,
+                                           nnet_socketaddress_t *out);
 /* Node: socket.autoSelectFamilyAttemptedAddresses ("IP:PORT" strings, in
  * attempt order, the winner last). Count 0 when autoSelectFamily was not
  * used. The strings are owned by the socket and valid until its next
  * connect or its freeing; kept after destroy. NULL for i out of range. */
-size_t nnet_socket_attempted_address_count(const nnet_socket_t *s);
-const char *nnet_socket_attempted_address(const nnet_socket_t *s, size_t i);
+NNET_EXTERN size_t nnet_socket_attempted_address_count(const nnet_socket_t *s);
+NNET_EXTERN const char *nnet_socket_attempted_address(const nnet_socket_t *s,
+                                                      size_t i);
 
 /* Keep the socket's memory past 'close' (for reconnecting, or to read its
  * final counters). Every retain needs a release; the last release after
  * 'close' frees it. */
-void nnet_socket_retain(nnet_socket_t *s);
-void nnet_socket_release(nnet_socket_t *s);
+NNET_EXTERN void nnet_socket_retain(nnet_socket_t *s);
+NNET_EXTERN void nnet_socket_release(nnet_socket_t *s);
 
 /* One user pointer per socket (beyond Node: a JS object takes any
  * property). Not touched by the library; free it in 'close' if it is
  * yours. */
-void nnet_socket_set_data(nnet_socket_t *s, void *data);
-void *nnet_socket_get_data(const nnet_socket_t *s);
+NNET_EXTERN void nnet_socket_set_data(nnet_socket_t *s, void *data);
+NNET_EXTERN void *nnet_socket_get_data(const nnet_socket_t *s);
 /* The loop the socket runs on. */
-uv_loop_t *nnet_socket_loop(const nnet_socket_t *s);
+NNET_EXTERN uv_loop_t *nnet_socket_loop(const nnet_socket_t *s);
 
 /* Node: socket.on(event, listener). Listeners run in registration order;
  * one added during an emit is not called by that emit, one removed during
@@ -532,34 +548,36 @@ uv_loop_t *nnet_socket_loop(const nnet_socket_t *s);
  * 'connectionAttempt', 'connectionAttemptFailed',
  * 'connectionAttemptTimeout'. Returns 0, UV_EINVAL (bad type or fn NULL)
  * or UV_ENOMEM. */
-int nnet_socket_on(nnet_socket_t *s, nnet_event_type_t type,
-                   nnet_listener_fn fn, void *ctx);
+NNET_EXTERN int nnet_socket_on(nnet_socket_t *s, nnet_event_type_t type,
+                               nnet_listener_fn fn, void *ctx);
 /* Node: socket.once(event, listener): removed before its first call. */
-int nnet_socket_once(nnet_socket_t *s, nnet_event_type_t type,
-                     nnet_listener_fn fn, void *ctx);
+NNET_EXTERN int nnet_socket_once(nnet_socket_t *s, nnet_event_type_t type,
+                                 nnet_listener_fn fn, void *ctx);
 /* Node: socket.prependListener(event, listener): called first. */
-int nnet_socket_prepend(nnet_socket_t *s, nnet_event_type_t type,
-                        nnet_listener_fn fn, void *ctx);
+NNET_EXTERN int nnet_socket_prepend(nnet_socket_t *s, nnet_event_type_t type,
+                                    nnet_listener_fn fn, void *ctx);
 /* Node: socket.off(event, listener): removes the most recently added
  * (type, fn, ctx) match; 0 also when nothing matched, UV_EINVAL for a bad
  * type. */
-int nnet_socket_off(nnet_socket_t *s, nnet_event_type_t type,
-                    nnet_listener_fn fn, void *ctx);
+NNET_EXTERN int nnet_socket_off(nnet_socket_t *s, nnet_event_type_t type,
+                                nnet_listener_fn fn, void *ctx);
 /* Node: socket.removeAllListeners([event]). NNET_EV_COUNT_: every event. */
-int nnet_socket_remove_all(nnet_socket_t *s, nnet_event_type_t type);
+NNET_EXTERN int nnet_socket_remove_all(nnet_socket_t *s,
+                                       nnet_event_type_t type);
 /* Node: socket.listenerCount(event). */
-size_t nnet_socket_listener_count(const nnet_socket_t *s,
-                                  nnet_event_type_t type);
+NNET_EXTERN size_t nnet_socket_listener_count(const nnet_socket_t *s,
+                                              nnet_event_type_t type);
 
 /* Node: net.getDefaultAutoSelectFamily() / setDefaultAutoSelectFamily()
  * and net.getDefaultAutoSelectFamilyAttemptTimeout() /
  * setDefaultAutoSelectFamilyAttemptTimeout() (ms; values below 10 become
  * 10, as Node). Process-wide defaults (true, 250) for connects whose
  * options leave them unset; not thread-safe. */
-bool nnet_get_default_auto_select_family(void);
-void nnet_set_default_auto_select_family(bool value);
-unsigned nnet_get_default_auto_select_family_attempt_timeout(void);
-void nnet_set_default_auto_select_family_attempt_timeout(unsigned ms);
+NNET_EXTERN bool nnet_get_default_auto_select_family(void);
+NNET_EXTERN void nnet_set_default_auto_select_family(bool value);
+NNET_EXTERN unsigned nnet_get_default_auto_select_family_attempt_timeout(void);
+NNET_EXTERN void nnet_set_default_auto_select_family_attempt_timeout(
+    unsigned ms);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef NODENET_VERSION_H
 #define NODENET_VERSION_H
 
+#include "export.h"
+
 #define NNET_VERSION_MAJOR 0
 #define NNET_VERSION_MINOR 1
 #define NNET_VERSION_PATCH 0
@@ -10,6 +12,6 @@
 
 /* "0.1.0": the version the library was built as (may differ from the header).
  */
-const char *nnet_version_string(void);
+NNET_EXTERN const char *nnet_version_string(void);
 
 #endif

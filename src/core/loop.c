@@ -20,14 +20,20 @@ typedef struct {
   void *arg;
 } defer_item_t;
 
+typedef struct {
+  defer_item_t *ring; /* FIFO ring buffer */
+  size_t head, count, cap;
+} defer_ring_t;
+
 struct nnet__loop_s {
   uv_loop_t *loop;
-  uv_idle_t idle;
+  uv_idle_t idle;   /* drains the nextTick ring; runs while work is queued */
+  uv_check_t check; /* runs setImmediate work after the poll phase */
   unsigned refs;
+  unsigned closing; /* handles still closing */
   unsigned draining : 1;
   unsigned released : 1; /* refs hit 0 while draining: close after drain */
-  defer_item_t *ring;    /* FIFO ring buffer */
-  size_t head, count, cap;
+  defer_ring_t tick, imm;
   nnet__loop_t *next; /* registry link */
 };
 
@@ -57,6 +63,8 @@ static void idle_cb(uv_idle_t *idle) {
   nnet__tick_drain(nnet__container_of(idle, nnet__loop_t, idle));
 }
 
+static void check_cb(uv_check_t *check);
+
 static nnet__loop_t *loop_new(uv_loop_t *loop) {
   nnet__loop_t *nl = nnet__calloc(1, sizeof(*nl));
   if (nl == NULL) return NULL;
@@ -65,6 +73,7 @@ static nnet__loop_t *loop_new(uv_loop_t *loop) {
     nnet__free(nl);
     return NULL;
   }
+  uv_check_init(loop, &nl->check); /* cannot fail on unix */
   return nl;
 }
 
@@ -84,16 +93,22 @@ nnet__loop_t *nnet__loop_acquire(uv_loop_t *loop) {
 }
 
 static void free_cb(uv_handle_t *h) {
-  nnet__loop_t *nl = nnet__container_of(h, nnet__loop_t, idle);
-  nnet__free(nl->ring);
+  nnet__loop_t *nl = h->data;
+  if (--nl->closing > 0) return;
+  nnet__free(nl->tick.ring);
+  nnet__free(nl->imm.ring);
   nnet__free(nl);
 }
 
 /* Work still queued here belongs to objects that no longer exist (each
- * object holds a reference until it is freed), so it is dropped. */
+ * object, and each pending public tick or immediate, holds a reference
+ * until it is done), so it is dropped. */
 static void loop_close(nnet__loop_t *nl) {
-  nl->count = 0;
+  nl->tick.count = nl->imm.count = 0;
+  nl->closing = 2;
+  nl->idle.data = nl->check.data = nl;
   uv_close((uv_handle_t *)&nl->idle, free_cb);
+  uv_close((uv_handle_t *)&nl->check, free_cb);
 }
 
 void nnet__loop_release(nnet__loop_t *nl) {
@@ -111,25 +126,44 @@ uv_loop_t *nnet__loop_uv(nnet__loop_t *nl) {
   return nl->loop;
 }
 
-static int ring_grow(nnet__loop_t *nl) {
-  size_t cap = nl->cap ? nl->cap * 2 : 16;
-  defer_item_t *ring = nnet__malloc(cap * sizeof(*ring));
-  if (ring == NULL) return UV_ENOMEM;
-  for (size_t i = 0; i < nl->count; i++)
-    ring[i] = nl->ring[(nl->head + i) % nl->cap];
-  nnet__free(nl->ring);
-  nl->ring = ring;
-  nl->head = 0;
-  nl->cap = cap;
+static int ring_push(defer_ring_t *r, nnet__defer_fn fn, void *arg) {
+  if (r->count == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 16;
+    defer_item_t *ring = nnet__malloc(cap * sizeof(*ring));
+    if (ring == NULL) return UV_ENOMEM;
+    for (size_t i = 0; i < r->count; i++)
+      ring[i] = r->ring[(r->head + i) % r->cap];
+    nnet__free(r->ring);
+    r->ring = ring;
+    r->head = 0;
+    r->cap = cap;
+  }
+  r->ring[(r->head + r->count) % r->cap] = (defer_item_t){fn, arg};
+  r->count++;
   return 0;
 }
 
+static defer_item_t ring_pop(defer_ring_t *r) {
+  defer_item_t it = r->ring[r->head];
+  r->head = (r->head + 1) % r->cap;
+  r->count--;
+  return it;
+}
+
 int nnet__defer(nnet__loop_t *nl, nnet__defer_fn fn, void *arg) {
-  if (nl->count == nl->cap && ring_grow(nl) != 0) return UV_ENOMEM;
-  nl->ring[(nl->head + nl->count) % nl->cap] = (defer_item_t){fn, arg};
-  nl->count++;
+  if (ring_push(&nl->tick, fn, arg) != 0) return UV_ENOMEM;
   if (!nl->draining) uv_idle_start(&nl->idle, idle_cb);
   return 0;
+}
+
+/* The idle handle also runs while immediates wait: an active idle handle
+ * makes the poll phase return at once, so the check phase comes round
+ * without waiting for I/O, as Node's setImmediate does. */
+static void idle_update(nnet__loop_t *nl) {
+  if (nl->tick.count > 0 || nl->imm.count > 0)
+    uv_idle_start(&nl->idle, idle_cb);
+  else
+    uv_idle_stop(&nl->idle);
 }
 
 void nnet__tick_drain(nnet__loop_t *nl) {
@@ -137,18 +171,77 @@ void nnet__tick_drain(nnet__loop_t *nl) {
    * leaves the work to the drain already on the stack. */
   if (nl->draining) return;
   nl->draining = 1;
-  for (unsigned n = 0; n < DRAIN_CAP && nl->count > 0 && !nl->released; n++) {
-    defer_item_t it = nl->ring[nl->head];
-    nl->head = (nl->head + 1) % nl->cap;
-    nl->count--;
+  for (unsigned n = 0; n < DRAIN_CAP && nl->tick.count > 0 && !nl->released;
+       n++) {
+    defer_item_t it = ring_pop(&nl->tick);
     it.fn(it.arg);
   }
   nl->draining = 0;
-  if (nl->released) {
+  if (nl->released)
     loop_close(nl);
-  } else if (nl->count > 0) {
-    uv_idle_start(&nl->idle, idle_cb);
-  } else {
-    uv_idle_stop(&nl->idle);
+  else
+    idle_update(nl);
+}
+
+/* Node runs the immediates queued before the check phase began; ones they
+ * queue wait for the next turn. nextTick work runs after each one. */
+static void check_cb(uv_check_t *check) {
+  nnet__loop_t *nl = nnet__container_of(check, nnet__loop_t, check);
+  size_t n = nl->imm.count;
+  nl->refs++; /* the loop state outlives the callbacks it runs */
+  while (n-- > 0 && nl->imm.count > 0) {
+    defer_item_t it = ring_pop(&nl->imm);
+    it.fn(it.arg);
+    nnet__tick_drain(nl);
   }
+  if (nl->imm.count == 0) uv_check_stop(&nl->check);
+  idle_update(nl);
+  nnet__loop_release(nl);
+}
+
+/* ---- public nextTick / setImmediate ---- */
+
+typedef struct {
+  nnet__loop_t *nl;
+  nnet_tick_fn fn;
+  void *ctx;
+} user_work_t;
+
+static void user_work_run(void *arg) {
+  user_work_t w = *(user_work_t *)arg;
+  nnet__free(arg);
+  w.fn(w.ctx);
+  nnet__loop_release(w.nl);
+}
+
+static int user_work_queue(uv_loop_t *loop, nnet_tick_fn fn, void *ctx,
+                           bool immediate) {
+  if (fn == NULL) return UV_EINVAL;
+  nnet__loop_t *nl = nnet__loop_acquire(loop ? loop : uv_default_loop());
+  if (nl == NULL) return UV_ENOMEM;
+  user_work_t *w = nnet__malloc(sizeof(*w));
+  int rc = w ? 0 : UV_ENOMEM;
+  if (w) *w = (user_work_t){nl, fn, ctx};
+  if (rc == 0 && immediate) {
+    rc = ring_push(&nl->imm, user_work_run, w);
+    if (rc == 0) {
+      uv_check_start(&nl->check, check_cb);
+      idle_update(nl);
+    }
+  } else if (rc == 0) {
+    rc = nnet__defer(nl, user_work_run, w);
+  }
+  if (rc != 0) {
+    nnet__free(w);
+    nnet__loop_release(nl);
+  }
+  return rc;
+}
+
+int nnet_next_tick(uv_loop_t *loop, nnet_tick_fn fn, void *ctx) {
+  return user_work_queue(loop, fn, ctx, false);
+}
+
+int nnet_set_immediate(uv_loop_t *loop, nnet_tick_fn fn, void *ctx) {
+  return user_work_queue(loop, fn, ctx, true);
 }
