@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
-      clang-format libuv1-dev check procps util-linux iproute2)
+      clang-format libuv1-dev check procps util-linux iproute2
+      python3 abigail-tools doxygen man-db)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -107,8 +107,9 @@ typedef struct nnet__error_s {
 } nnet__error_t;
 
 /* Node's errnoException / exceptionWithHostPort: message
- * "<syscall> <CODE>[ <address>[:<port>]]". port <= 0: none in the message;
- * pub.port is -1 when port <= 0 (Node's Unix-socket errors have no port). */
+ * "<syscall> <CODE>[ <address>[:<port>]]". port <= 0: no port (none in
+ * the message, pub.has_port false, pub.port -1), as Node's connect errors
+ * on a Unix socket or to port 0. */
 int nnet__error_sys(nnet__error_t *e, int code, const char *syscall,
                     const char *address, int port);
 /* Same with Node's localAddress suffix: "... - Local (<local>)" (Node's
@@ -116,7 +117,10 @@ int nnet__error_sys(nnet__error_t *e, int code, const char *syscall,
 int nnet__error_sys_ex(nnet__error_t *e, int code, const char *syscall,
                        const char *address, int port, const char *local);
 /* Node's uvExceptionWithHostPort (listen): message
- * "<syscall> <CODE>: <uv message> <address>[:<port>]". */
+ * "<syscall> <CODE>: <uv message> <address>[:<port>]" (":<port>" only for
+ * port > 0). Node sets err.port whenever port is not 0: port 0 means none
+ * (pub.has_port false: a TCP listen on port 0, an fd); port < 0 gives
+ * has_port with pub.port -1 (a Unix path: Node's port -1). */
 int nnet__error_uv(nnet__error_t *e, int code, const char *syscall,
                    const char *address, int port);
 /* A Node-level error (NNET_ code) with a printf-formatted message; fmt NULL

@@ -11,7 +11,10 @@ void help_connect(void) {
       "       nodenet connect [options] --unix PATH\n"
       "\n"
       "Pipes stdin to the socket and the socket to stdout, with backpressure.\n"
-      "When stdin ends a FIN is sent; the tool exits once the peer has ended.\n"
+      "Each direction ends on its own: at the end of stdin a FIN is sent; the\n"
+      "peer's FIN ends only what comes back, and stdin is still sent in full.\n"
+      "The tool exits once both are done. A reset or write error that stops\n"
+      "stdin early is exit status 1, with how many bytes were sent.\n"
       "  --unix PATH            connect to a Unix socket\n"
       "  --family 4|6           only this address family\n"
       "  --no-happy-eyeballs    try addresses one after another\n"
@@ -22,9 +25,10 @@ void help_connect(void) {
       "  --local-port N         bind to this local port first\n"
       "  --block CIDR|IP        refuse to connect to it (repeatable)\n"
       "  --allow CIDR|IP        connect only to what is allowed (repeatable)\n"
-      "  --half-close           keep sending stdin after the peer has ended\n"
+      "  --half-close           accepted for compatibility: now the default\n"
       "  -v, --verbose          print each event to stderr\n"
-      "Exit status: 0 clean end, 1 connection error, 2 bad usage.");
+      "Exit status: 0 clean end (stdin sent in full), 1 connection error or\n"
+      "stdin not sent in full, 2 bad usage.");
 }
 
 typedef struct {
@@ -76,7 +80,7 @@ int cmd_connect(int argc, char **argv) {
   memset(&c, 0, sizeof c);
   nnet_connect_opts_t o;
   nnet_connect_opts_init(&o);
-  bool verbose = false, half_close = false;
+  bool verbose = false;
   const char *pos[2];
   int npos = 0, rc = CLI_OK;
   long v;
@@ -84,9 +88,9 @@ int cmd_connect(int argc, char **argv) {
     const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
       verbose = true;
-    else if (!strcmp(a, "--half-close"))
-      half_close = true;
-    else if (!strcmp(a, "--no-happy-eyeballs"))
+    else if (!strcmp(a, "--half-close")) {
+      /* the default now: stdin is always sent in full */
+    } else if (!strcmp(a, "--no-happy-eyeballs"))
       o.auto_select_family = 0;
     else if (!strcmp(a, "--unix")) {
       CLI_NEED_VAL();
@@ -161,14 +165,14 @@ int cmd_connect(int argc, char **argv) {
   }
   o.block_list = c.bl;
   uv_loop_t *loop = uv_default_loop();
-  stdio_pipe_init(&c.pipe, loop, verbose, half_close);
+  stdio_pipe_init(&c.pipe, loop, verbose, false);
   c.pipe.on_done = on_done;
   c.pipe.done_arg = &c.pipe;
 
   nnet_socket_opts_t so;
   nnet_socket_opts_init(&so);
   so.loop = loop;
-  so.allow_half_open = half_close;
+  so.allow_half_open = true; /* the peer's FIN does not end our side */
   nnet_socket_t *s;
   int err = nnet_socket_new(&so, &s);
   if (err == 0) {

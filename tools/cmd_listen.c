@@ -10,20 +10,31 @@ void help_listen(void) {
       "usage: nodenet listen [options] PORT\n"
       "       nodenet listen [options] --unix PATH\n"
       "\n"
-      "Accepts one connection and pipes stdin/stdout through it.\n"
+      "Accepts one connection and pipes stdin/stdout through it. Each\n"
+      "direction ends on its own: at the end of stdin a FIN is sent; the\n"
+      "peer's FIN ends only what comes back, and stdin is still sent in full.\n"
+      "The tool exits once both are done. A reset or write error that stops\n"
+      "stdin early is exit status 1, with how many bytes were sent.\n"
       "  --host HOST            listen on HOST (default: :: dual-stack)\n"
       "  --unix PATH            listen on a Unix socket\n"
-      "  --keep                 serve connections one after another; while\n"
-      "                         one is served, others are dropped\n"
+      "  --keep                 serve connections one after another (others\n"
+      "                         are dropped meanwhile) until stdin ends; a\n"
+      "                         peer's FIN ends its connection (after what\n"
+      "                         was queued for it) and the rest of stdin goes\n"
+      "                         to the next connection\n"
       "  --max-connections N    server.maxConnections\n"
       "  --block CIDR|IP        drop connections from it (repeatable)\n"
       "  --allow CIDR|IP        accept only from what is allowed (repeatable)\n"
       "  --ipv6-only            no IPv4 on a :: listener\n"
       "  --readable-all         Unix socket readable by all users\n"
       "  --writable-all         Unix socket writable by all users\n"
-      "  --half-close           keep sending stdin after the peer has ended\n"
+      "  --half-close           with --keep: a connection takes stdin to its\n"
+      "                         end, even after its peer's FIN (without\n"
+      "                         --keep: the default, accepted for\n"
+      "                         compatibility)\n"
       "  -v, --verbose          print each event to stderr\n"
-      "Exit status: 0 clean end, 1 error, 2 bad usage.");
+      "Exit status: 0 clean end (stdin sent in full), 1 error or stdin not\n"
+      "sent in full, 2 bad usage.");
 }
 
 typedef struct {
@@ -61,6 +72,8 @@ static void on_done(void *arg) {
   if (!l->keep || l->pipe.in_eof) {
     close_server(l);
     stdio_pipe_close(&l->pipe);
+  } else {
+    stdio_pipe_idle(&l->pipe); /* ends the server if stdin ends meanwhile */
   }
 }
 
@@ -165,13 +178,13 @@ int cmd_listen(int argc, char **argv) {
     lo.port = (int)v;
   }
   uv_loop_t *loop = uv_default_loop();
-  stdio_pipe_init(&l.pipe, loop, verbose, half_close);
+  stdio_pipe_init(&l.pipe, loop, verbose, l.keep && !half_close);
   l.pipe.on_done = on_done;
   l.pipe.done_arg = &l;
   nnet_server_opts_t so;
   nnet_server_opts_init(&so);
   so.loop = loop;
-  so.allow_half_open = half_close;
+  so.allow_half_open = true; /* the peer's FIN does not end our side */
   so.block_list = l.bl;
   int err = nnet_create_server(&so, on_connection, &l, &l.srv);
   if (err == 0) {

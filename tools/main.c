@@ -17,7 +17,8 @@ static void usage(FILE *out) {
     fprintf(out, "  %-10s %s\n", c->name, c->summary);
   fprintf(out,
           "\n'nodenet COMMAND --help' describes one command.\n"
-          "Exit status: 0 clean end, 1 connection error, 2 bad usage.\n");
+          "Exit status: 0 clean end (stdin sent in full), 1 connection error\n"
+          "or stdin not sent in full, 2 bad usage.\n");
 }
 
 int main(int argc, char **argv) {

@@ -33,6 +33,8 @@ typedef struct nnet_socketaddress_s {
   /* beyond the contract: the binary address (network order), so a
    * BlockList check needs no re-parse. IPv4 uses the first 4 bytes. */
   uint8_t raw[16];
+  /* Room to grow without an ABI break (docs/versioning.md); always zero. */
+  uint32_t reserved_[4];
 } nnet_socketaddress_t;
 
 /* contract. Node: new net.SocketAddress({address, family, port, flowlabel}).
@@ -62,8 +64,14 @@ NNET_EXTERN int nnet_socketaddress_parse(nnet_socketaddress_t *sa,
 NNET_EXTERN int nnet_socketaddress_to_json(const nnet_socketaddress_t *sa,
                                            char *buf, size_t size);
 
-/* contract. Node: net.BlockList. Library-allocated, opaque. Not
- * thread-safe for concurrent mutation; concurrent checks are safe. */
+/* contract. Node: net.BlockList. Library-allocated, opaque.
+ * Threads: one list may be shared by loops in several threads. Mutations
+ * (add, remove, clear, from_json) may run while other threads check, as a
+ * ban list fed at run time needs; checks take no lock (the index is
+ * rebuilt aside and published atomically). Only the pointer returned by
+ * nnet_blocklist_rule() must not be used across a concurrent mutation; use
+ * nnet_blocklist_to_json() for a consistent copy. Freeing the list while
+ * another thread uses it is the caller's error. */
 typedef struct nnet_blocklist_s nnet_blocklist_t;
 
 /* contract. NULL on out of memory. */
@@ -126,6 +134,49 @@ NNET_EXTERN int nnet_blocklist_remove_subnet(nnet_blocklist_t *bl,
 NNET_EXTERN int nnet_blocklist_add_cidr(nnet_blocklist_t *bl, const char *cidr);
 NNET_EXTERN int nnet_blocklist_remove_cidr(nnet_blocklist_t *bl,
                                            const char *cidr);
+/* Node (>= 26): blockList.addAddresses(addresses[, type]). Every address
+ * is checked first: one bad entry adds none (same errors as
+ * add_address). */
+NNET_EXTERN int nnet_blocklist_add_addresses(nnet_blocklist_t *bl,
+                                             const char *const *addresses,
+                                             size_t n, nnet_family_t family);
+/* Node (>= 26): blockList.addCIDRs(cidrs): all or none, as add_cidr. */
+NNET_EXTERN int nnet_blocklist_add_cidrs(nnet_blocklist_t *bl,
+                                         const char *const *cidrs, size_t n);
+/* Node (>= 26): blockList.toJSON(), serialised as JSON.stringify prints
+ * it: the rules array, newest first, e.g.
+ * ["Subnet: IPv4 10.0.0.0/8","Address: IPv6 ::1"]. Writes at most size
+ * bytes, NUL-terminated when size > 0; returns the length the whole text
+ * needs (excluding the NUL), like snprintf, or a negative error. Safe
+ * against concurrent mutation (a consistent snapshot). */
+NNET_EXTERN int nnet_blocklist_to_json(const nnet_blocklist_t *bl, char *buf,
+                                       size_t size);
+/* Node (>= 26): blockList.fromJSON(json): adds the rules of a JSON array
+ * of rule strings (what to_json() writes) so that to_json() of a list
+ * that was empty prints the same text again (round trip exact). Unlike
+ * Node, which skips text it cannot match, anything else is an error and
+ * nothing is added: NNET_ERR_INVALID_ARG_VALUE (or the rule's own error,
+ * e.g. NNET_ERR_INVALID_ADDRESS) with a message in err naming the place:
+ * "JSON: expected ',' or ']' at offset 17" or
+ * "rule 2 of 3 (\"Range: IPv4 9.0.0.0-1.0.0.0\"): not a BlockList rule".
+ * err may be NULL. */
+NNET_EXTERN int nnet_blocklist_from_json(nnet_blocklist_t *bl,
+                                         const char *json, char *err,
+                                         size_t err_size);
+/* Node (>= 26): blockList.fromJSON(array): the same from rule strings in
+ * to_json() order; on error nothing is added and *bad (if not NULL) is the
+ * index of the first bad rule. */
+NNET_EXTERN int nnet_blocklist_add_rules(nnet_blocklist_t *bl,
+                                         const char *const *rules, size_t n,
+                                         size_t *bad);
+/* Node (>= 26): BlockList.PRIVATE_RANGES, the eight CIDRs in Node's order,
+ * as initializers: const char *r[] = {NNET_BLOCKLIST_PRIVATE_RANGES};
+ * nnet_blocklist_add_cidrs(bl, r, NNET_BLOCKLIST_PRIVATE_RANGES_COUNT). */
+#define NNET_BLOCKLIST_PRIVATE_RANGES                                      \
+  "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",        \
+      "::1/128", "169.254.0.0/16", "fe80::/10", "fc00::/7"
+#define NNET_BLOCKLIST_PRIVATE_RANGES_COUNT 8
+
 /* Remove every rule. */
 NNET_EXTERN void nnet_blocklist_clear(nnet_blocklist_t *bl);
 /* Number of rules (same as nnet_blocklist_rule_count). */

@@ -33,10 +33,14 @@ NNET_EXTERN int nnet_set_allocator(nnet_malloc_fn m, nnet_realloc_fn r,
 
 /* ---- Errors as event payloads --------------------------------------------
  * Node: the Error object given to 'error' listeners. Borrowed for the
- * duration of the callback; copy what you keep. `port` is -1 and string
- * fields NULL where Node's error object has no such property. An
- * AggregateError (every connection attempt failed) lists its parts in
- * `errors`. */
+ * duration of the callback; copy what you keep. String fields are NULL
+ * where Node's error object has no such property. `has_port` says whether
+ * it has err.port: false (and `port` -1) for most errors without one;
+ * true with `port` -1 for a Unix-socket listen error, which Node reports
+ * as port: -1. An AggregateError (every connection attempt failed) lists
+ * its parts in `errors`. An error you build yourself (destroy_error(),
+ * lookup_fail()) counts as having a port when `port` is not -1 or
+ * `has_port` is set. */
 typedef struct nnet_error_s {
   int code;              /* negative: UV_E* or NNET_* */
   const char *name;      /* class: "Error", "TypeError", "AggregateError" */
@@ -47,27 +51,30 @@ typedef struct nnet_error_s {
   int port;              /* or -1 */
   const struct nnet_error_s *errors; /* AggregateError parts, or NULL */
   size_t n_errors;
+  bool has_port; /* Node: 'port' in err (see above) */
 } nnet_error_t;
 
 /* ---- Events ---------------------------------------------------------------
  * One X-macro table: id and Node's event name cannot drift apart. */
-#define NNET_EVENT_MAP(XX)                                 \
-  XX(CONNECT, "connect")                                   \
-  XX(READY, "ready")                                       \
-  XX(DATA, "data")                                         \
-  XX(DRAIN, "drain")                                       \
-  XX(END, "end")                                           \
-  XX(FINISH, "finish")                                     \
-  XX(ERROR, "error")                                       \
-  XX(CLOSE, "close")                                       \
-  XX(TIMEOUT, "timeout")                                   \
-  XX(LOOKUP, "lookup")                                     \
-  XX(LISTENING, "listening")                               \
-  XX(CONNECTION, "connection")                             \
-  XX(DROP, "drop")                                         \
-  XX(CONNECTION_ATTEMPT, "connectionAttempt")              \
-  XX(CONNECTION_ATTEMPT_FAILED, "connectionAttemptFailed") \
-  XX(CONNECTION_ATTEMPT_TIMEOUT, "connectionAttemptTimeout")
+#define NNET_EVENT_MAP(XX)                                   \
+  XX(CONNECT, "connect")                                     \
+  XX(READY, "ready")                                         \
+  XX(DATA, "data")                                           \
+  XX(DRAIN, "drain")                                         \
+  XX(END, "end")                                             \
+  XX(FINISH, "finish")                                       \
+  XX(ERROR, "error")                                         \
+  XX(CLOSE, "close")                                         \
+  XX(TIMEOUT, "timeout")                                     \
+  XX(LOOKUP, "lookup")                                       \
+  XX(LISTENING, "listening")                                 \
+  XX(CONNECTION, "connection")                               \
+  XX(DROP, "drop")                                           \
+  XX(CONNECTION_ATTEMPT, "connectionAttempt")                \
+  XX(CONNECTION_ATTEMPT_FAILED, "connectionAttemptFailed")   \
+  XX(CONNECTION_ATTEMPT_TIMEOUT, "connectionAttemptTimeout") \
+  XX(PIPE, "pipe")                                           \
+  XX(UNPIPE, "unpipe")
 
 /* Node's event names as ids: NNET_EV_DATA is 'data'. NNET_EV_COUNT_ is not
  * an event (remove_all: every event). */
@@ -94,9 +101,14 @@ typedef struct nnet_event_s {
     } data;
     /* 'error' */
     const nnet_error_t *error;
-    /* 'close': socket hadError (always false for servers) */
+    /* 'close': socket hadError. has_had_error false: Node emits 'close'
+     * with no argument (hadError undefined; had_error is then false):
+     * always for servers, and for a socket destroyed before it had a
+     * connection handle (never connected, destroyed before connect(),
+     * an already aborted signal). */
     struct {
       bool had_error;
+      bool has_had_error;
     } close;
     /* 'lookup': (err, address, family, host); err NULL on success */
     struct {
@@ -125,6 +137,11 @@ typedef struct nnet_event_s {
       int family;
       const nnet_error_t *err; /* 'connectionAttemptFailed' only */
     } attempt;
+    /* 'pipe' / 'unpipe' (emitted on the destination of
+     * nnet_socket_pipe()): the source socket */
+    struct {
+      nnet_socket_t *source;
+    } pipe;
   } u;
 } nnet_event_t;
 

@@ -3,7 +3,9 @@
  * Objects are opaque and library-allocated. A socket or server is freed by
  * the library after its 'close' event has been emitted (and every libuv
  * close callback has run); user data may be freed in the 'close' listener.
- * Nothing emits synchronously from the call that caused it. */
+ * Nothing emits synchronously from the call that caused it, except Node's
+ * own exception: a custom `lookup` that answers at once emits 'lookup' and
+ * the first 'connectionAttempt' inside connect() (DESIGN §4.5). */
 #ifndef NODENET_NET_H
 #define NODENET_NET_H
 
@@ -71,6 +73,9 @@ typedef struct nnet_server_opts_s {
   unsigned keep_alive_initial_delay; /* ms, 0 */
   size_t high_water_mark;            /* 16384 (Node's stream default) */
   nnet_blocklist_t *block_list;      /* borrowed; NULL: none */
+  /* Room to grow without an ABI break (docs/versioning.md): a new option
+   * takes the place of a slot. Zeroed by the _init() function. */
+  uint64_t reserved_[8];
 } nnet_server_opts_t;
 
 /* Writes Node's net.createServer() defaults into *o (every field; the loop
@@ -107,6 +112,9 @@ typedef struct nnet_listen_opts_s {
    * whose socket this server listens on too (on a dup of its descriptor:
    * either server may close first; the other keeps listening). */
   nnet_server_t *handle_of;
+  /* Room to grow without an ABI break (docs/versioning.md): a new option
+   * takes the place of a slot. Zeroed by the _init() function. */
+  uint64_t reserved_[8];
 } nnet_listen_opts_t;
 
 /* Writes the defaults of server.listen(options) into *o: port -1 (no TCP
@@ -116,8 +124,12 @@ NNET_EXTERN void nnet_listen_opts_init(nnet_listen_opts_t *o);
 
 /* Node: server.listen(...). Every form goes through this one call; opts
  * NULL is listen() (a random port on "::"). The form is chosen as Node
- * does: handle_of, else fd >= 0, else port >= 0 (host names are resolved
- * first), else path. handle_of must be listening
+ * does: handle_of, else fd >= 0, else port >= 0, else path. With a host
+ * (any but NULL or "", an IP literal included) the host is looked up first,
+ * as Node's dns.lookup: nothing is bound and nnet_server_is_listening() is
+ * false when this returns, and an already aborted signal closes the server
+ * before anything is bound. Without a host the port is bound at once
+ * (nnet_server_address() works on return). handle_of must be listening
  * (NNET_ERR_INVALID_ARG_VALUE otherwise).
  * The listener, if not NULL, is added once for 'listening'. Returns 0 (the
  * outcome arrives as 'listening' or 'error': "listen EADDRINUSE: address
@@ -260,6 +272,12 @@ typedef struct nnet_socket_opts_s {
   size_t onread_len;
   nnet_onread_fn onread;
   void *onread_ctx;
+  /* Node 26's typeOfService: as nnet_connect_opts_t.type_of_service (kept
+   * for connect(); applied at once with fd). */
+  int type_of_service;
+  /* Room to grow without an ABI break (docs/versioning.md): a new option
+   * takes the place of a slot. Zeroed by the _init() function. */
+  uint64_t reserved_[8];
 } nnet_socket_opts_t;
 
 /* Writes Node's new net.Socket() defaults into *o: loop NULL, fd -1,
@@ -293,11 +311,15 @@ NNET_EXTERN void nnet_lookup_fail(void *req, const nnet_error_t *err);
 typedef enum { NNET_HE_RACE = 0, NNET_HE_SEQUENTIAL = 1 } nnet_he_mode_t;
 
 /* Node: socket.connect(options).
- * lookup: Node's `lookup` option; called on a later turn with the host,
- * family (0/4/6), hints (Node's: ADDRCONFIG added when family is 0 and
- * hints 0) and all (true when autoSelectFamily applies). Answer once with
- * done(req, ...) or nnet_lookup_fail(req, ...), now or later; families may
- * be NULL (taken from each address). The socket is kept alive until then.
+ * lookup: Node's `lookup` option; called inside connect(), as Node does,
+ * with the host, family (0/4/6), hints (Node's: ADDRCONFIG added when
+ * family is 0 and hints 0) and all (true when autoSelectFamily applies).
+ * Answer once with done(req, ...) or nnet_lookup_fail(req, ...), now or
+ * later; families may be NULL (taken from each address). An answer given
+ * at once emits 'lookup' and the first 'connectionAttempt' before
+ * connect() returns (their listeners may destroy the socket; a failure's
+ * 'error' still comes on a later turn). The socket is kept alive until
+ * the answer.
  * A non-IP answer fails with ERR_INVALID_IP_ADDRESS, a family other than
  * 4/6 with ERR_INVALID_ADDRESS_FAMILY (as Node). A host longer than 255
  * bytes fails as Node's getaddrinfo EINVAL without any lookup.
@@ -315,7 +337,9 @@ typedef struct nnet_connect_opts_s {
   const char *local_address;
   int local_port; /* 0 */
   int family;     /* 0, 4, 6 */
-  int hints;      /* getaddrinfo flags */
+  int hints;      /* getaddrinfo flags: only AI_ADDRCONFIG, AI_V4MAPPED and
+                   * AI_ALL (else NNET_ERR_INVALID_ARG_VALUE when the host
+                   * needs a lookup, as Node) */
   bool no_delay;
   bool keep_alive;
   unsigned keep_alive_initial_delay;
@@ -328,7 +352,14 @@ typedef struct nnet_connect_opts_s {
   unsigned connect_timeout;                    /* ms; 0: none (beyond Node) */
   unsigned user_timeout;        /* TCP_USER_TIMEOUT ms; 0: kernel default */
   nnet_blocklist_t *block_list; /* borrowed; outbound */
+  /* Node 26's typeOfService: 0..255, applied on connect as
+   * nnet_socket_set_type_of_service(); 0: kernel default (Node's 0 or
+   * unset); out of range: NNET_ERR_OUT_OF_RANGE. Ignored for a path. */
+  int type_of_service;
   int happy_eyeballs_mode; /* NNET_HE_RACE (default) or NNET_HE_SEQUENTIAL */
+  /* Room to grow without an ABI break (docs/versioning.md): a new option
+   * takes the place of a slot. Zeroed by the _init() function. */
+  uint64_t reserved_[8];
 } nnet_connect_opts_t;
 
 /* Writes Node's socket.connect(options) defaults into *o: port -1 (must
@@ -341,8 +372,9 @@ NNET_EXTERN void nnet_connect_opts_init(nnet_connect_opts_t *o);
  * once and reads start; the descriptor belongs to the socket). The socket
  * is freed after its 'close' unless retained; one never connected and
  * never destroyed stays until nnet_socket_destroy(). Returns 0 (*out set),
- * NNET_ERR_INVALID_FD_TYPE (fd not a TCP/Unix socket), a uv_*_open error or
- * UV_ENOMEM (*out NULL, nothing emitted, fd not closed). */
+ * NNET_ERR_INVALID_FD_TYPE (fd not a TCP/Unix socket), a uv_*_open error,
+ * NNET_ERR_OUT_OF_RANGE (type_of_service) or UV_ENOMEM (*out NULL, nothing
+ * emitted, fd not closed). */
 NNET_EXTERN int nnet_socket_new(const nnet_socket_opts_t *opts,
                                 nnet_socket_t **out);
 
@@ -353,8 +385,8 @@ NNET_EXTERN int nnet_socket_new(const nnet_socket_opts_t *opts,
  * 'connect' + 'ready', or 'error' + 'close'), or what Node throws:
  * NNET_ERR_MISSING_ARGS (no port or path), NNET_ERR_SOCKET_BAD_PORT,
  * NNET_ERR_INVALID_ARG_VALUE, NNET_ERR_INVALID_IP_ADDRESS
- * (local_address), NNET_ERR_PATH_TOO_LONG, UV_ENOMEM (*out NULL, nothing
- * emitted). */
+ * (local_address), NNET_ERR_PATH_TOO_LONG, NNET_ERR_OUT_OF_RANGE
+ * (type_of_service), UV_ENOMEM (*out NULL, nothing emitted). */
 NNET_EXTERN int nnet_create_connection(uv_loop_t *loop,
                                        const nnet_connect_opts_t *opts,
                                        nnet_listener_fn connect_listener,
@@ -435,13 +467,28 @@ NNET_EXTERN void nnet_socket_destroy_error(nnet_socket_t *s,
  * finished (at once when it already has). */
 NNET_EXTERN void nnet_socket_destroy_soon(nnet_socket_t *s);
 /* Node: socket.resetAndDestroy(): destroy and close with a TCP RST
- * (SO_LINGER 0) instead of a FIN. Returns 0, NNET_ERR_INVALID_HANDLE_TYPE
- * on pipes, NNET_ERR_SOCKET_CLOSED when already destroyed. Unlike Node, a
- * connecting socket is destroyed at once (Node waits for 'connect'). */
+ * (SO_LINGER 0) instead of a FIN; 'close' has had_error false. A
+ * connecting socket is reset once connected (a once 'connect' listener,
+ * after those added before it; 'ready' still follows); if the connect
+ * fails, its 'error' and 'close' come as usual. A socket that never had a
+ * connection is destroyed with ERR_SOCKET_CLOSED ('error' "Socket is
+ * closed", then 'close' without hadError); a destroyed one is left alone.
+ * Returns 0, NNET_ERR_INVALID_HANDLE_TYPE on a Unix socket (open or
+ * connecting; nothing done), or UV_ENOMEM. */
 NNET_EXTERN int nnet_socket_reset_and_destroy(nnet_socket_t *s);
 
-/* Node: socket.pause() / socket.resume(). Pausing stops reading from the
- * kernel (backpressure to the peer); 'data' stops until resume(). */
+/* Node: socket.pause() / socket.resume() (readable flowing mode). A
+ * socket reads from the kernel once connected but emits 'data' only when
+ * it flows: after resume(), or when a 'data' listener is added to a socket
+ * that was not paused. Until then the bytes are kept (up to
+ * highWaterMark; then reading stops, which is the backpressure to the
+ * peer; nnet_socket_readable_length() counts them) and 'end' waits until
+ * they have been emitted. pause(): 'data' stops (reading goes on into the
+ * buffer up to highWaterMark); a 'data' listener added later does not
+ * resume. resume(): the buffered bytes come as 'data' on a later turn.
+ * With `onread` the callback gets every read at once; pause() stops
+ * reading there. A server's pauseOnConnect and pause() before connect()
+ * leave the socket not reading at all until resume(). */
 NNET_EXTERN void nnet_socket_pause(nnet_socket_t *s);
 NNET_EXTERN void nnet_socket_resume(nnet_socket_t *s);
 /* Node: socket.isPaused(). */
@@ -474,6 +521,19 @@ NNET_EXTERN int nnet_socket_set_keep_alive(nnet_socket_t *s, bool enable,
  * unacknowledged before the connection fails with ETIMEDOUT. ms 0: kernel
  * default. Kept until connect when called earlier. */
 NNET_EXTERN int nnet_socket_set_user_timeout(nnet_socket_t *s, unsigned ms);
+/* Node (>= 26): socket.setTypeOfService(tos) / socket.getTypeOfService().
+ * The IP type of service (IPv4 IP_TOS) or traffic class (IPv6
+ * IPV6_TCLASS), 0..255. Before the connection exists the value is kept and
+ * applied on connect (beyond Node: a failure to apply it then is ignored,
+ * never an 'error'); on a pipe or a destroyed socket it is only kept.
+ * set: returns 0, NNET_ERR_OUT_OF_RANGE (tos < 0 or > 255; nothing
+ * changes), UV_ENOMEM, or the setsockopt error (Node throws it). An
+ * unchanged value makes no system call, as in Node.
+ * get: the kernel's value on a connected TCP socket (Linux keeps the two
+ * ECN bits of a TCP socket's own: 0xff reads back 0xfc), else the kept
+ * value or 0; negative: the getsockopt error. */
+NNET_EXTERN int nnet_socket_set_type_of_service(nnet_socket_t *s, int tos);
+NNET_EXTERN int nnet_socket_get_type_of_service(const nnet_socket_t *s);
 
 /* Node: socket.ref() / socket.unref(). An unref'd socket (and its idle
  * timer) does not keep uv_run() alive. Remembered across connects. */
@@ -507,8 +567,38 @@ NNET_EXTERN bool nnet_socket_is_writable(const nnet_socket_t *s);
 NNET_EXTERN bool nnet_socket_writable_ended(const nnet_socket_t *s);
 /* Node: socket.allowHalfOpen */
 NNET_EXTERN bool nnet_socket_allow_half_open(const nnet_socket_t *s);
-/* Node: socket.readableLength. Always 0: data is emitted as it is read. */
+/* Node: socket.readableLength: bytes read while the socket was not
+ * flowing, not yet emitted as 'data' (bytes, also after setEncoding(); Node
+ * counts the decoded characters then). */
 NNET_EXTERN size_t nnet_socket_readable_length(const nnet_socket_t *s);
+/* Node: socket.readableFlowing: 1 (true: flowing), 0 (false: paused), -1
+ * (null: neither resume() nor pause() nor a 'data' listener yet). */
+NNET_EXTERN int nnet_socket_readable_flowing(const nnet_socket_t *s);
+/* Node: socket.readableEncoding: the nnet_encoding_t of setEncoding(), or
+ * -1 (Node: null) when 'data' carries bytes. */
+NNET_EXTERN int nnet_socket_readable_encoding(const nnet_socket_t *s);
+/* Node: socket.readableEnded ('end' was emitted, or the socket was opened
+ * from an fd with readable false). */
+NNET_EXTERN bool nnet_socket_readable_ended(const nnet_socket_t *s);
+/* Node: socket.writableHighWaterMark / socket.readableHighWaterMark (the
+ * highWaterMark option; 16384 by default). */
+NNET_EXTERN size_t nnet_socket_writable_high_water_mark(const nnet_socket_t *s);
+NNET_EXTERN size_t nnet_socket_readable_high_water_mark(const nnet_socket_t *s);
+/* Node: socket.writableNeedDrain: a write() returned 0 and 'drain' is
+ * still due (false once ending or destroyed). */
+NNET_EXTERN bool nnet_socket_writable_need_drain(const nnet_socket_t *s);
+/* Node: socket.writableFinished: 'finish' is being or was emitted (set
+ * just before the end() callbacks run). */
+NNET_EXTERN bool nnet_socket_writable_finished(const nnet_socket_t *s);
+/* Node: socket.writableCorked: cork() calls not undone by uncork(). */
+NNET_EXTERN unsigned nnet_socket_writable_corked(const nnet_socket_t *s);
+/* Node: socket.closed: true from destroy() on (Node sets it in destroy()
+ * itself, before 'close' is emitted). */
+NNET_EXTERN bool nnet_socket_is_closed(const nnet_socket_t *s);
+/* Node: socket.errored: the error the socket was destroyed with (the
+ * 'error' payload, owned by the socket, valid until it is freed or
+ * connects again), or NULL (Node: null). */
+NNET_EXTERN const nnet_error_t *nnet_socket_errored(const nnet_socket_t *s);
 
 /* Node: socket.address(): local address. Returns 0, UV_ENOTCONN (no
  * handle yet), UV_EBADF after destroy, UV_ENOTSUP on a pipe (Node: {}). */
@@ -568,15 +658,80 @@ NNET_EXTERN int nnet_socket_remove_all(nnet_socket_t *s,
 NNET_EXTERN size_t nnet_socket_listener_count(const nnet_socket_t *s,
                                               nnet_event_type_t type);
 
+/* ---- Piping (Node: readable.pipe(), stream.pipeline()) ---------------
+ * Built on the listener API: a pipe adds 'data', 'end' and 'close'
+ * listeners to the source and 'error' (prepended), 'close', 'finish' and
+ * 'drain' listeners to the destination; unpipe removes them. Do not
+ * remove_all() the listeners of a piped socket: unpipe first. */
+
+/* Node: readable.pipe(destination, options) options. */
+typedef struct nnet_pipe_opts_s {
+  bool end; /* true (Node's default): end() the destination after 'end' */
+  /* Room to grow without an ABI break (docs/versioning.md): a new option
+   * takes the place of a slot. Zeroed by the _init() function. */
+  uint64_t reserved_[8];
+} nnet_pipe_opts_t;
+
+/* Writes Node's pipe() defaults into *o: end true. */
+NNET_EXTERN void nnet_pipe_opts_init(nnet_pipe_opts_t *o);
+
+/* Node: src.pipe(dst[, options]). Every 'data' of src is written to dst;
+ * when dst's write() returns 0, src is paused until dst's 'drain'
+ * (backpressure: dst's writableLength stays near its highWaterMark). src
+ * starts flowing (Node's resume()) unless dst already needs a drain. On
+ * src's 'end', dst is ended (opts->end) or unpiped. dst emits 'pipe'
+ * (u.pipe.source src) synchronously, and 'unpipe' when the pipe ends: on
+ * nnet_socket_unpipe(), src's 'end' with end false, dst's 'finish',
+ * 'close' or 'error'. An error on dst unpipes; if dst has no other
+ * 'error' listener it is then an uncaught error, as in Node. An error or
+ * close of src does not touch dst (use nnet_pipeline()); the pipe is
+ * dropped silently at src's 'close'. One source may pipe to several
+ * destinations (it resumes when every one has drained). opts NULL:
+ * defaults. Returns 0, UV_EINVAL (src or dst NULL, src == dst) or
+ * UV_ENOMEM (nothing done). */
+NNET_EXTERN int nnet_socket_pipe(nnet_socket_t *src, nnet_socket_t *dst,
+                                 const nnet_pipe_opts_t *opts);
+/* Node: src.unpipe([dst]). Removes the pipe to dst (the earliest made, if
+ * several), or with dst NULL every pipe of src. When src has no pipe left
+ * it is paused. dst emits 'unpipe' synchronously. Returns 0 (also when
+ * there was no such pipe) or UV_EINVAL (src NULL). */
+NNET_EXTERN int nnet_socket_unpipe(nnet_socket_t *src, nnet_socket_t *dst);
+
+/* The callback of nnet_pipeline(): err NULL on success, else the first
+ * error (borrowed for the call). The sockets may already be closed and
+ * freed when it runs. */
+typedef void (*nnet_pipeline_cb)(const nnet_error_t *err, void *ctx);
+/* Node: stream.pipeline(src, dst, callback) for two sockets. Pipes src to
+ * dst (end() after src's 'end'). An error on either ('error', or a
+ * 'close' before src's 'end' / dst's 'finish': ERR_STREAM_PREMATURE_CLOSE)
+ * destroys the other with the same error (so it emits 'error' too), and
+ * cb gets it. cb runs exactly once, on a later turn: after src's 'end' and
+ * dst's 'finish', or after both sides reported the error. The pipeline's
+ * own 'error' listeners stay on src until its 'close' (later errors are
+ * swallowed, as in Node); on dst they go at success. cb may be NULL.
+ * Returns 0, UV_EINVAL (src or dst NULL, src == dst) or UV_ENOMEM
+ * (nothing done). */
+NNET_EXTERN int nnet_pipeline(nnet_socket_t *src, nnet_socket_t *dst,
+                              nnet_pipeline_cb cb, void *ctx);
+/* Node: stream.pipeline(a, b, a) for two sockets: the proxy shape. Two
+ * nnet_pipeline()s, a to b and b to a; an error on either destroys both.
+ * cb runs once, when both directions are done, with the first error
+ * (a real one before ERR_STREAM_PREMATURE_CLOSE) or NULL. Give both
+ * sockets allowHalfOpen so that each FIN is passed on on its own. Returns
+ * as nnet_pipeline(). */
+NNET_EXTERN int nnet_pipeline_duplex(nnet_socket_t *a, nnet_socket_t *b,
+                                     nnet_pipeline_cb cb, void *ctx);
+
 /* Node: net.getDefaultAutoSelectFamily() / setDefaultAutoSelectFamily()
  * and net.getDefaultAutoSelectFamilyAttemptTimeout() /
- * setDefaultAutoSelectFamilyAttemptTimeout() (ms; values below 10 become
- * 10, as Node). Process-wide defaults (true, 250) for connects whose
+ * setDefaultAutoSelectFamilyAttemptTimeout() (ms; 1..9 become 10, as
+ * Node; 0 or above 2^31-1 is NNET_ERR_OUT_OF_RANGE and changes nothing,
+ * as Node throws). Process-wide defaults (true, 250) for connects whose
  * options leave them unset; not thread-safe. */
 NNET_EXTERN bool nnet_get_default_auto_select_family(void);
 NNET_EXTERN void nnet_set_default_auto_select_family(bool value);
 NNET_EXTERN unsigned nnet_get_default_auto_select_family_attempt_timeout(void);
-NNET_EXTERN void nnet_set_default_auto_select_family_attempt_timeout(
+NNET_EXTERN int nnet_set_default_auto_select_family_attempt_timeout(
     unsigned ms);
 
 #ifdef __cplusplus

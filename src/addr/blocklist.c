@@ -14,9 +14,18 @@
  *     an IPv4 query, even when it spans mapped addresses an IPv6 query
  *     would match.
  * The index is rebuilt lazily by the first check after a mutation (bulk
- * loading a million rules stays O(n log n)). That rebuild takes a mutex
- * and publishes with an atomic flag, so concurrent checks are safe;
- * mutation concurrent with anything is not. */
+ * loading a million rules stays O(n log n)).
+ *
+ * Threads: a ban list fed at run time while loops in other threads check
+ * it is the normal use, so every mutation takes the list's mutex and a
+ * check takes no lock. An index is immutable once built; the current one
+ * is published with one atomic pointer swap. A check announces itself in
+ * `readers` before it loads the pointer, so an index that was swapped out
+ * can be freed as soon as `readers` is seen at 0 after the swap (seq_cst
+ * order: any check that could still hold it has not finished). Swapped-out
+ * indexes wait on a retire list until then: freed by the next mutation or
+ * by the last check to leave. */
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +34,7 @@
 #include "internal.h"
 #include "ip.h"
 #include "blocklist_index.h"
+#include "json.h"
 
 enum {
   RULE_ADDRESS = NNET__BL_ADDRESS,
@@ -33,15 +43,22 @@ enum {
 };
 typedef nnet__bl_rule_t rule_t;
 
+typedef struct retired_s {
+  nnet__bl_index_t ix;
+  struct retired_s *next;
+} index_box_t;
+
 struct nnet_blocklist_s {
-  rule_t *rules; /* oldest first */
+  uv_mutex_t lock; /* every mutation, the rules and the text */
+  rule_t *rules;   /* oldest first */
   size_t n, cap;
   char *text; /* every rule's string, NUL-terminated, appended */
   size_t text_len, text_cap, text_garbage;
-  bool allow_list;
-  atomic_int dirty;
-  uv_mutex_t lock;
-  nnet__bl_index_t index;
+  atomic_bool allow_list;
+  atomic_int dirty;              /* rules changed since the index was built */
+  _Atomic(index_box_t *) index;  /* current index, NULL before the first */
+  atomic_uint readers;           /* checks in progress */
+  _Atomic(index_box_t *) retired; /* swapped out, waiting for readers == 0 */
 };
 
 nnet_blocklist_t *nnet_blocklist_new(void) {
@@ -51,13 +68,31 @@ nnet_blocklist_t *nnet_blocklist_new(void) {
     nnet__free(bl);
     return NULL;
   }
-  atomic_init(&bl->dirty, 0);
+  atomic_init(&bl->dirty, 1);
   return bl;
+}
+
+static void free_boxes(index_box_t *b) {
+  while (b != NULL) {
+    index_box_t *next = b->next;
+    nnet__bl_index_free(&b->ix);
+    nnet__free(b);
+    b = next;
+  }
+}
+
+/* Frees the retired indexes if no check is running. Called with the lock
+ * held (only one thread frees). */
+static void reclaim_locked(nnet_blocklist_t *bl) {
+  if (atomic_load(&bl->retired) == NULL || atomic_load(&bl->readers) != 0)
+    return;
+  free_boxes(atomic_exchange(&bl->retired, NULL));
 }
 
 void nnet_blocklist_free(nnet_blocklist_t *bl) {
   if (bl == NULL) return;
-  nnet__bl_index_free(&bl->index);
+  free_boxes(atomic_load(&bl->index));
+  free_boxes(atomic_load(&bl->retired));
   uv_mutex_destroy(&bl->lock);
   nnet__free(bl->rules);
   nnet__free(bl->text);
@@ -127,6 +162,13 @@ static int push_rule(nnet_blocklist_t *bl, rule_t *r) {
   return 0;
 }
 
+static int push_one(nnet_blocklist_t *bl, rule_t *r) {
+  uv_mutex_lock(&bl->lock);
+  int err = push_rule(bl, r);
+  uv_mutex_unlock(&bl->lock);
+  return err;
+}
+
 static void drop_rule(nnet_blocklist_t *bl, size_t i) {
   bl->text_garbage += bl->rules[i].text_len + 1u;
   memmove(&bl->rules[i], &bl->rules[i + 1], (bl->n - i - 1) * sizeof(rule_t));
@@ -181,7 +223,7 @@ int nnet_blocklist_add_address(nnet_blocklist_t *bl, const char *address,
   if (err) return err;
   if (bl == NULL) return NNET_ERR_INVALID_ARG_TYPE;
   r.family = (uint8_t)fam;
-  return push_rule(bl, &r);
+  return push_one(bl, &r);
 }
 
 static int parse_range(const char *start, const char *end, nnet_family_t family,
@@ -201,7 +243,7 @@ int nnet_blocklist_add_range(nnet_blocklist_t *bl, const char *start,
   int err = parse_range(start, end, family, &r);
   if (err) return err;
   if (bl == NULL) return NNET_ERR_INVALID_ARG_TYPE;
-  return push_rule(bl, &r);
+  return push_one(bl, &r);
 }
 
 static int parse_subnet(const char *net, int prefix, nnet_family_t family,
@@ -222,33 +264,59 @@ int nnet_blocklist_add_subnet(nnet_blocklist_t *bl, const char *net, int prefix,
   int err = parse_subnet(net, prefix, family, &r);
   if (err) return err;
   if (bl == NULL) return NNET_ERR_INVALID_ARG_TYPE;
-  return push_rule(bl, &r);
+  return push_one(bl, &r);
 }
 
-/* Rebuilds the index if a mutation made it stale. Double-checked under
- * the mutex so that racing first checks rebuild once. */
-static int ensure_index(const nnet_blocklist_t *cbl) {
-  nnet_blocklist_t *bl = (nnet_blocklist_t *)cbl;
-  int err = 0;
-  if (!atomic_load_explicit(&bl->dirty, memory_order_acquire)) return 0;
-  uv_mutex_lock(&bl->lock);
-  if (atomic_load_explicit(&bl->dirty, memory_order_relaxed)) {
-    err = nnet__bl_index_build(&bl->index, bl->rules, bl->n);
-    if (err == 0) atomic_store_explicit(&bl->dirty, 0, memory_order_release);
+/* Builds a fresh index of the rules and publishes it; the old one goes on
+ * the retire list. Called with the lock held. */
+static int rebuild_locked(nnet_blocklist_t *bl) {
+  index_box_t *box = nnet__calloc(1, sizeof(*box));
+  if (box == NULL) return UV_ENOMEM;
+  if (nnet__bl_index_build(&box->ix, bl->rules, bl->n) != 0) {
+    nnet__free(box);
+    return UV_ENOMEM;
   }
-  uv_mutex_unlock(&bl->lock);
-  return err;
+  index_box_t *old = atomic_exchange(&bl->index, box);
+  atomic_store(&bl->dirty, 0);
+  if (old != NULL) {
+    old->next = atomic_load(&bl->retired);
+    atomic_store(&bl->retired, old);
+  }
+  reclaim_locked(bl);
+  return 0;
 }
 
 static int answer(const nnet_blocklist_t *bl, int covered) {
-  return bl->allow_list ? !covered : covered;
+  return atomic_load_explicit(&bl->allow_list, memory_order_relaxed)
+             ? !covered
+             : covered;
 }
 
-static int check_raw(const nnet_blocklist_t *bl, int family,
+/* The last check to leave frees what mutations retired meanwhile; it only
+ * tries the lock, so a check never waits for a mutation to finish. */
+static void reader_leave(nnet_blocklist_t *bl) {
+  if (atomic_fetch_sub(&bl->readers, 1) != 1) return;
+  if (atomic_load(&bl->retired) == NULL) return;
+  if (uv_mutex_trylock(&bl->lock) != 0) return;
+  reclaim_locked(bl);
+  uv_mutex_unlock(&bl->lock);
+}
+
+static int check_raw(const nnet_blocklist_t *cbl, int family,
                      const uint8_t *raw) {
-  int err = ensure_index(bl);
-  if (err) return err;
-  return answer(bl, nnet__bl_index_lookup(&bl->index, family, raw));
+  nnet_blocklist_t *bl = (nnet_blocklist_t *)cbl;
+  int err = 0, covered = 0;
+  atomic_fetch_add(&bl->readers, 1);
+  if (atomic_load(&bl->dirty)) { /* first check after a mutation */
+    uv_mutex_lock(&bl->lock);
+    if (atomic_load(&bl->dirty)) err = rebuild_locked(bl);
+    uv_mutex_unlock(&bl->lock);
+  }
+  index_box_t *box = atomic_load(&bl->index);
+  if (err == 0 && box != NULL)
+    covered = nnet__bl_index_lookup(&box->ix, family, raw);
+  reader_leave(bl);
+  return err ? err : answer(bl, covered);
 }
 
 int nnet_blocklist_check(const nnet_blocklist_t *bl, const char *address,
@@ -271,13 +339,23 @@ int nnet_blocklist_check_address(const nnet_blocklist_t *bl,
   return check_raw(bl, (int)sa->family, sa->raw);
 }
 
-size_t nnet_blocklist_rule_count(const nnet_blocklist_t *bl) {
-  return bl ? bl->n : 0;
+size_t nnet_blocklist_rule_count(const nnet_blocklist_t *cbl) {
+  nnet_blocklist_t *bl = (nnet_blocklist_t *)cbl;
+  if (bl == NULL) return 0;
+  uv_mutex_lock(&bl->lock);
+  size_t n = bl->n;
+  uv_mutex_unlock(&bl->lock);
+  return n;
 }
 
-const char *nnet_blocklist_rule(const nnet_blocklist_t *bl, size_t i) {
-  if (bl == NULL || i >= bl->n) return NULL;
-  return bl->text + bl->rules[bl->n - 1 - i].text_off;
+const char *nnet_blocklist_rule(const nnet_blocklist_t *cbl, size_t i) {
+  nnet_blocklist_t *bl = (nnet_blocklist_t *)cbl;
+  const char *text = NULL;
+  if (bl == NULL) return NULL;
+  uv_mutex_lock(&bl->lock);
+  if (i < bl->n) text = bl->text + bl->rules[bl->n - 1 - i].text_off;
+  uv_mutex_unlock(&bl->lock);
+  return text;
 }
 
 /* ---- beyond Node v20 (Node 26 has the same names) ---- */
@@ -291,6 +369,7 @@ int nnet_blocklist_remove_address(nnet_blocklist_t *bl, const char *address,
   size_t i;
   if (err) return err;
   if (bl == NULL) return NNET_ERR_INVALID_ARG_TYPE;
+  uv_mutex_lock(&bl->lock);
   for (i = bl->n; i-- > 0;) {
     rule_t *r = &bl->rules[i];
     if (r->type == RULE_ADDRESS && addr_match(r->a, r->family, raw, fam)) {
@@ -299,6 +378,7 @@ int nnet_blocklist_remove_address(nnet_blocklist_t *bl, const char *address,
     }
   }
   compact_text(bl);
+  uv_mutex_unlock(&bl->lock);
   return removed;
 }
 
@@ -306,6 +386,8 @@ int nnet_blocklist_remove_address(nnet_blocklist_t *bl, const char *address,
  * family with identical bounds (no IPv4-mapped equivalence). */
 static int remove_same(nnet_blocklist_t *bl, const rule_t *want) {
   size_t i;
+  int removed = 0;
+  uv_mutex_lock(&bl->lock);
   for (i = bl->n; i-- > 0;) {
     const rule_t *r = &bl->rules[i];
     if (r->type == want->type && r->family == want->family &&
@@ -313,10 +395,12 @@ static int remove_same(nnet_blocklist_t *bl, const rule_t *want) {
         memcmp(r->b, want->b, 16) == 0) {
       drop_rule(bl, i);
       compact_text(bl);
-      return 1;
+      removed = 1;
+      break;
     }
   }
-  return 0;
+  uv_mutex_unlock(&bl->lock);
+  return removed;
 }
 
 int nnet_blocklist_remove_range(nnet_blocklist_t *bl, const char *start,
@@ -395,10 +479,12 @@ int nnet_blocklist_remove_cidr(nnet_blocklist_t *bl, const char *cidr) {
 
 void nnet_blocklist_clear(nnet_blocklist_t *bl) {
   if (bl == NULL) return;
+  uv_mutex_lock(&bl->lock);
   bl->n = 0;
   bl->text_len = 0;
   bl->text_garbage = 0;
   atomic_store(&bl->dirty, 1);
+  uv_mutex_unlock(&bl->lock);
 }
 
 size_t nnet_blocklist_size(const nnet_blocklist_t *bl) {
@@ -406,9 +492,173 @@ size_t nnet_blocklist_size(const nnet_blocklist_t *bl) {
 }
 
 void nnet_blocklist_set_allow_list(nnet_blocklist_t *bl, bool allow_list) {
-  if (bl) bl->allow_list = allow_list;
+  if (bl) atomic_store(&bl->allow_list, allow_list);
 }
 
 bool nnet_blocklist_is_allow_list(const nnet_blocklist_t *bl) {
-  return bl ? bl->allow_list : false;
+  return bl ? atomic_load(&bl->allow_list) : false;
+}
+
+/* ---- Node 26: batches, toJSON / fromJSON ---- */
+
+/* Pushes rules[0..n) under one lock: all of them or, on failure, none. */
+static int push_all(nnet_blocklist_t *bl, rule_t *rules, size_t n) {
+  int err = 0;
+  uv_mutex_lock(&bl->lock);
+  size_t n0 = bl->n, text0 = bl->text_len;
+  for (size_t i = 0; i < n && err == 0; i++) err = push_rule(bl, &rules[i]);
+  if (err) {
+    bl->n = n0;
+    bl->text_len = text0;
+  }
+  uv_mutex_unlock(&bl->lock);
+  return err;
+}
+
+typedef int (*parse_one_fn)(const char *text, nnet_family_t family,
+                            rule_t *r);
+
+/* Parses every entry first, so a bad one leaves the list unchanged (Node
+ * 26's addAddresses/addCIDRs do the same). *bad: the failing index. */
+static int add_batch(nnet_blocklist_t *bl, const char *const *items, size_t n,
+                     nnet_family_t family, parse_one_fn parse, size_t *bad) {
+  if (bl == NULL || (items == NULL && n > 0)) return NNET_ERR_INVALID_ARG_TYPE;
+  rule_t *v = nnet__calloc(n ? n : 1, sizeof(*v));
+  if (v == NULL) return UV_ENOMEM;
+  int err = 0;
+  for (size_t i = 0; i < n && err == 0; i++) {
+    err = parse(items[i], family, &v[i]);
+    if (err && bad) *bad = i;
+  }
+  if (err == 0) err = push_all(bl, v, n);
+  nnet__free(v);
+  return err;
+}
+
+static int parse_address(const char *text, nnet_family_t family, rule_t *r) {
+  int fam = 0, err = parse_arg(text, family, &fam, r->a);
+  r->type = RULE_ADDRESS;
+  r->family = (uint8_t)fam;
+  return err;
+}
+
+static int parse_cidr_rule(const char *text, nnet_family_t unused, rule_t *r) {
+  char *addr;
+  nnet_family_t family;
+  int prefix, err = parse_cidr(text, &addr, &prefix, &family);
+  (void)unused;
+  if (err) return err;
+  err = parse_subnet(addr, prefix, family, r);
+  nnet__free(addr);
+  return err;
+}
+
+/* One of our own rule strings, exactly as blockList.rules prints them:
+ * "Address: IPv4 1.2.3.4", "Range: IPv6 ::1-::9", "Subnet: IPv4 10.0.0.0/8". */
+static int parse_rule_text(const char *text, nnet_family_t unused, rule_t *r) {
+  static const char *const kinds[] = {"Address: IPv", "Range: IPv",
+                                      "Subnet: IPv"};
+  char buf[100];
+  (void)unused;
+  if (text == NULL) return NNET_ERR_INVALID_ARG_TYPE;
+  for (int k = 0; k < 3; k++) {
+    size_t klen = strlen(kinds[k]);
+    if (strncmp(text, kinds[k], klen) != 0) continue;
+    const char *p = text + klen;
+    if ((p[0] != '4' && p[0] != '6') || p[1] != ' ') break;
+    nnet_family_t family = p[0] == '4' ? NNET_IPV4 : NNET_IPV6;
+    p += 2;
+    if (strlen(p) >= sizeof(buf)) break;
+    strcpy(buf, p);
+    if (k == RULE_ADDRESS) return parse_address(buf, family, r);
+    char *sep = strrchr(buf, k == RULE_RANGE ? '-' : '/');
+    if (sep == NULL) break;
+    *sep++ = '\0';
+    if (k == RULE_RANGE) return parse_range(buf, sep, family, r);
+    if (sep[0] < '0' || sep[0] > '9' || strlen(sep) > 3 ||
+        (sep[0] == '0' && sep[1] != '\0') || strspn(sep, "0123456789") != strlen(sep))
+      break;
+    return parse_subnet(buf, atoi(sep), family, r);
+  }
+  return NNET_ERR_INVALID_ARG_VALUE;
+}
+
+int nnet_blocklist_add_addresses(nnet_blocklist_t *bl,
+                                 const char *const *addresses, size_t n,
+                                 nnet_family_t family) {
+  return add_batch(bl, addresses, n, family, parse_address, NULL);
+}
+
+int nnet_blocklist_add_cidrs(nnet_blocklist_t *bl, const char *const *cidrs,
+                             size_t n) {
+  return add_batch(bl, cidrs, n, 0, parse_cidr_rule, NULL);
+}
+
+/* Added oldest first (the reverse of the list given), so the rules come
+ * out in the order to_json() printed them. */
+int nnet_blocklist_add_rules(nnet_blocklist_t *bl, const char *const *rules,
+                             size_t n, size_t *bad) {
+  if (rules == NULL && n > 0) return NNET_ERR_INVALID_ARG_TYPE;
+  const char **rev = nnet__malloc((n ? n : 1) * sizeof(*rev));
+  if (rev == NULL) return UV_ENOMEM;
+  for (size_t i = 0; i < n; i++) rev[i] = rules[n - 1 - i];
+  size_t at = 0;
+  int err = add_batch(bl, rev, n, 0, parse_rule_text, &at);
+  if (err && bad) *bad = n - 1 - at;
+  nnet__free(rev);
+  return err;
+}
+
+int nnet_blocklist_to_json(const nnet_blocklist_t *cbl, char *buf,
+                           size_t size) {
+  nnet_blocklist_t *bl = (nnet_blocklist_t *)cbl;
+  size_t need = 0;
+  if (bl == NULL || (buf == NULL && size > 0)) return NNET_ERR_INVALID_ARG_TYPE;
+  uv_mutex_lock(&bl->lock);
+  need = 2 + (bl->n ? bl->n - 1 : 0); /* brackets, commas */
+  for (size_t i = 0; i < bl->n; i++) need += bl->rules[i].text_len + 2u;
+  if (need <= INT_MAX && size > 0) {
+    size_t o = 0;
+    char *tmp = nnet__malloc(need + 1);
+    if (tmp != NULL) {
+      tmp[o++] = '[';
+      for (size_t i = bl->n; i-- > 0;) { /* newest first, as rules */
+        const rule_t *r = &bl->rules[i];
+        if (o > 1) tmp[o++] = ',';
+        tmp[o++] = '"';
+        memcpy(tmp + o, bl->text + r->text_off, r->text_len);
+        o += r->text_len;
+        tmp[o++] = '"';
+      }
+      tmp[o++] = ']';
+      tmp[o] = '\0';
+      size_t copy = o < size ? o : size - 1;
+      memcpy(buf, tmp, copy);
+      buf[copy] = '\0';
+      nnet__free(tmp);
+    } else {
+      need = (size_t)UV_ENOMEM;
+    }
+  }
+  uv_mutex_unlock(&bl->lock);
+  if (need == (size_t)UV_ENOMEM) return UV_ENOMEM;
+  return need > INT_MAX ? UV_E2BIG : (int)need;
+}
+
+int nnet_blocklist_from_json(nnet_blocklist_t *bl, const char *json,
+                             char *err, size_t err_size) {
+  char **items = NULL;
+  size_t n = 0, bad = 0;
+  if (err && err_size) err[0] = '\0';
+  if (bl == NULL || json == NULL) return NNET_ERR_INVALID_ARG_TYPE;
+  int rc = nnet__json_parse_strings(json, &items, &n, err, err_size);
+  if (rc != 0) return rc;
+  rc = nnet_blocklist_add_rules(bl, (const char *const *)items, n, &bad);
+  if (rc != 0 && err && err_size)
+    snprintf(err, err_size, "rule %zu of %zu (\"%.60s\"): %s", bad + 1, n,
+             items[bad], rc == NNET_ERR_INVALID_ARG_VALUE
+                             ? "not a BlockList rule"
+                             : nnet_strerror(rc));
+  nnet__json_free_strings(items, n);
+  return rc;
 }

@@ -106,7 +106,10 @@ static int set_host_port(nnet__error_t *e, const char *head,
     if (e->addr_owned == NULL) return UV_ENOMEM;
     e->pub.address = e->addr_owned;
   }
-  if (port > 0) e->pub.port = port;
+  if (port > 0) {
+    e->pub.port = port;
+    e->pub.has_port = true;
+  }
   if (address != NULL && port > 0)
     e->msg_owned =
         format("%s %s:%d%s%s%s", head, address, port, lsep, local, lend);
@@ -139,6 +142,8 @@ int nnet__error_uv(nnet__error_t *e, int code, const char *syscall,
                    const char *address, int port) {
   base_init(e, code);
   e->pub.syscall = syscall;
+  /* Node: `if (port) ex.port = port`, so a Unix listen's -1 is kept. */
+  e->pub.has_port = port != 0;
   char *head =
       format("%s %s: %s", syscall, e->pub.code_name, nnet_strerror(code));
   if (head == NULL) return UV_ENOMEM;
@@ -233,6 +238,7 @@ int nnet__error_copy(nnet__error_t *e, const nnet_error_t *src) {
   if (src->name == NULL) e->pub.name = NULL;
   if (src->code_name == NULL) e->pub.code_name = NULL;
   e->pub.port = src->port;
+  e->pub.has_port = src->has_port || src->port != -1;
   if (copy_extra(e, src) != 0) goto oom;
   if (src->message != NULL) {
     e->msg_owned = nnet__strdup(src->message);
@@ -251,6 +257,7 @@ oom:
   nnet__error_clear(e);
   base_init(e, src->code);
   e->pub.port = src->port;
+  e->pub.has_port = src->has_port || src->port != -1;
   return UV_ENOMEM;
 }
 

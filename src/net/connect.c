@@ -5,6 +5,7 @@
  * 'error' — comes on a later turn. Host names go through lookup.c, IP
  * literals straight to happy_eyeballs.c, Unix paths are connected here. */
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,8 +30,10 @@ unsigned nnet_get_default_auto_select_family_attempt_timeout(void) {
 }
 
 /* Node clamps values below 10 to 10. */
-void nnet_set_default_auto_select_family_attempt_timeout(unsigned ms) {
+int nnet_set_default_auto_select_family_attempt_timeout(unsigned ms) {
+  if (ms < 1 || ms > INT32_MAX) return NNET_ERR_OUT_OF_RANGE;
   default_attempt_timeout = ms < 10 ? 10 : ms;
+  return 0;
 }
 
 void nnet_connect_opts_init(nnet_connect_opts_t *o) {
@@ -78,7 +81,9 @@ void nnet__connect_state_free(nnet_socket_t *s) {
   st->cands = NULL;
   st->n_cands = st->next_cand = 0;
   st->finished = true;
-  if (st->gai_active || st->lookup_active || st->n_attempted > 0) return;
+  if (st->gai_active || st->lookup_active || st->lookup_calling ||
+      st->n_attempted > 0)
+    return;
   s->connect_state = NULL;
   free_all(st);
 }
@@ -88,7 +93,8 @@ void nnet__connect_release(nnet_socket_t *s) {
   if (st == NULL) return;
   nnet__connect_cancel(s);
   st = state_of(s);
-  if (st == NULL || st->gai_active || st->lookup_active) return;
+  if (st == NULL || st->gai_active || st->lookup_active || st->lookup_calling)
+    return;
   s->connect_state = NULL;
   free_all(st);
 }
@@ -137,9 +143,10 @@ void nnet__connect_fail(nnet_socket_t *s, int err, const char *syscall,
 }
 
 /* The connection exists: Node's afterConnect. Writes queued while
- * connecting wait on an internal 'connect' listener in Node, so they are
- * handed to the kernel after the 'connect' listeners and before 'ready'
- * (writableLength is 0 and their callbacks ran by 'ready'). Node emits 'ready'
+ * connecting wait on an internal 'connect' listener registered by the
+ * first of them (socket_write.c), so they are handed to the kernel in that
+ * listener's place among the 'connect' listeners; anything left (end()
+ * while connecting) goes after them, before 'ready'. Node emits 'ready'
  * even when a 'connect' listener destroyed the socket. */
 void nnet__connect_established(nnet_socket_t *s) {
   nnet__connect_state_free(s);
@@ -200,6 +207,8 @@ static int pipe_connect_now(nnet_socket_t *s, nnet__connect_t *st) {
 /* What Node throws from connect(). */
 static int validate(const nnet_connect_opts_t *o, size_t *path_len) {
   if (o == NULL) return NNET_ERR_MISSING_ARGS;
+  if (o->type_of_service < 0 || o->type_of_service > 255)
+    return NNET_ERR_OUT_OF_RANGE;
   if (o->path) {
     *path_len = o->path_len ? o->path_len : strlen(o->path);
     if (*path_len == 0) return NNET_ERR_INVALID_ARG_VALUE;
@@ -210,6 +219,10 @@ static int validate(const nnet_connect_opts_t *o, size_t *path_len) {
   if (o->port == -1) return NNET_ERR_MISSING_ARGS;
   if (o->port < 0 || o->port > 65535) return NNET_ERR_SOCKET_BAD_PORT;
   if (o->family != 0 && o->family != 4 && o->family != 6)
+    return NNET_ERR_INVALID_ARG_VALUE;
+  /* Node checks hints only when the host has to be looked up. */
+  if ((o->host == NULL || !nnet_is_ip(o->host)) &&
+      (o->hints & ~(AI_ADDRCONFIG | AI_V4MAPPED | AI_ALL)) != 0)
     return NNET_ERR_INVALID_ARG_VALUE;
   if (o->local_address && !nnet_is_ip(o->local_address))
     return NNET_ERR_INVALID_IP_ADDRESS;
@@ -278,13 +291,15 @@ static int reset_for_connect(nnet_socket_t *s) {
   if (nnet__socket_dead(s) && !(s->flags & NNET__S_CLOSED)) return UV_EBUSY;
   if (s->flags & NNET__S_HANDLE_INIT) return UV_EISCONN; /* fd socket */
   nnet__connect_t *old = state_of(s);
-  if (old && (old->gai_active || old->lookup_active)) return UV_EBUSY;
+  if (old && (old->gai_active || old->lookup_active || old->lookup_calling))
+    return UV_EBUSY;
   if (old) {
     s->connect_state = NULL;
     free_all(old);
   }
   const uint32_t keep = NNET__S_HALF_OPEN | NNET__S_UNREF | NNET__S_NO_DELAY |
-                        NNET__S_KEEP_ALIVE | NNET__S_PAUSED | NNET__S_TCP_ONLY;
+                        NNET__S_KEEP_ALIVE | NNET__S_PAUSED | NNET__S_FLOWING |
+                        NNET__S_TCP_ONLY;
   s->flags &= keep;
   nnet__socket_clear_error(s);
   s->server = NULL; /* (the same slot as connect_state) */
@@ -301,6 +316,7 @@ static void apply_opts(nnet_socket_t *s, const nnet_connect_opts_t *o) {
   }
   if (o->user_timeout)
     (void)nnet__sockopt_remember_user_timeout(s, o->user_timeout);
+  if (o->type_of_service) (void)nnet__tos_remember(s, o->type_of_service);
   if (o->timeout) nnet_socket_set_timeout(s, o->timeout, NULL, NULL);
 }
 
@@ -351,8 +367,11 @@ int nnet_socket_connect(nnet_socket_t *s, const nnet_connect_opts_t *opts,
   if (connect_listener)
     nnet_socket_once(s, NNET_EV_CONNECT, connect_listener, ctx);
   apply_opts(s, opts);
+  /* A custom lookup may answer (and its listeners run) inside start(). */
+  nnet__socket_hold(s);
   rc = start(s, st);
   if (rc != 0) nnet__connect_fail(s, rc, "connect", st->host, st->port);
+  nnet__socket_unhold(s);
   return 0;
 }
 

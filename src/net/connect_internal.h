@@ -32,7 +32,8 @@ typedef struct nnet__connect_s {
   nnet_socket_t *s;
   uv_getaddrinfo_t gai;
   bool gai_active, lookup_active, cancelled, finished;
-  char *host; /* TCP: the host asked for ("localhost" by default) */
+  bool lookup_calling; /* inside the user's lookup(), called by connect() */
+  char *host;          /* TCP: the host asked for ("localhost" by default) */
   int port;
   int family, hints;
   char *local_address;

@@ -16,10 +16,11 @@
 #define DEFAULT_BACKLOG 511
 
 struct nnet__resolve_s {
-  uv_getaddrinfo_t req;
+  uv_getaddrinfo_t req; /* unused for an IP literal */
   nnet_server_t *srv;
   nnet_listen_opts_t o; /* o.host points at host[] */
   bool cancelled;
+  bool literal; /* an IP: answered on the next tick, as dns.lookup does */
   char host[];
 };
 
@@ -152,10 +153,14 @@ static int listen_ip(nnet_server_t *srv, const char *ip,
 /* ---- host names ---- */
 
 /* dns.lookup() errors as Node reports them: EAI_NONAME / EAI_NODATA are
- * err.code 'ENOTFOUND', message "getaddrinfo ENOTFOUND <host>". */
+ * err.code 'ENOTFOUND', message "getaddrinfo ENOTFOUND <host>"; no
+ * address or port (Node's dns errors carry `hostname` instead). */
 static void resolve_failed(nnet_server_t *srv, int status, const char *host) {
   nnet__error_t e = {0};
   nnet__error_sys(&e, status, "getaddrinfo", host, -1);
+  nnet__free(e.addr_owned);
+  e.addr_owned = NULL;
+  e.pub.address = NULL;
   if (status == UV_EAI_NONAME || status == UV_EAI_NODATA) {
     size_t n = strlen(host) + sizeof("getaddrinfo ENOTFOUND ");
     char *msg = nnet__malloc(n);
@@ -170,26 +175,45 @@ static void resolve_failed(nnet_server_t *srv, int status, const char *host) {
   nnet__server_defer_error(srv, &e);
 }
 
+/* The lookup answered (ip, or status < 0); nothing if close() or another
+ * listen() came first. Frees r. */
+static void answered(nnet__resolve_t *r, int status, const char *ip) {
+  nnet_server_t *srv = r->srv;
+  if (!r->cancelled) {
+    srv->resolve = NULL;
+    if (status == 0) {
+      if (listen_ip(srv, ip, &r->o) == UV_ENOMEM)
+        fail(srv, UV_ENOMEM, ip, r->o.port);
+    } else {
+      resolve_failed(srv, status, r->host);
+    }
+  }
+  nnet__free(r);
+}
+
 static void resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res) {
   nnet__resolve_t *r = nnet__container_of(req, nnet__resolve_t, req);
   nnet_server_t *srv = r->srv;
   char ip[64];
-  if (!r->cancelled) {
-    srv->resolve = NULL;
-    if (status == 0 && res != NULL &&
-        uv_ip_name(res->ai_addr, ip, sizeof(ip)) == 0) {
-      if (listen_ip(srv, ip, &r->o) == UV_ENOMEM)
-        fail(srv, UV_ENOMEM, ip, r->o.port);
-    } else {
-      resolve_failed(srv, status != 0 ? status : UV_EAI_NONAME, r->host);
-    }
-  }
+  if (status == 0 &&
+      (res == NULL || uv_ip_name(res->ai_addr, ip, sizeof(ip)) != 0))
+    status = UV_EAI_NONAME;
+  answered(r, status, ip);
   uv_freeaddrinfo(res);
-  nnet__free(r);
   nnet__tick_drain(srv->nl);
   nnet__server_unhold(srv); /* the request's hold */
 }
 
+static void literal_job(void *arg) {
+  nnet__resolve_t *r = arg;
+  nnet_server_t *srv = r->srv;
+  answered(r, 0, r->host);
+  nnet__server_unhold(srv);
+}
+
+/* Node's lookupAndListen: every host, an IP literal included, goes through
+ * dns.lookup first, so nothing is bound (server.listening is false) when
+ * listen() returns; dns.lookup answers an IP literal on the next tick. */
 static int listen_host(nnet_server_t *srv, const nnet_listen_opts_t *o) {
   size_t n = strlen(o->host) + 1;
   nnet__resolve_t *r = nnet__calloc(1, sizeof(*r) + n);
@@ -198,6 +222,16 @@ static int listen_host(nnet_server_t *srv, const nnet_listen_opts_t *o) {
   r->srv = srv;
   r->o = *o;
   r->o.host = r->host;
+  if (nnet_is_ip(r->host)) {
+    r->literal = true;
+    if (nnet__defer(srv->nl, literal_job, r) != 0) {
+      nnet__free(r);
+      return UV_ENOMEM;
+    }
+    nnet__server_hold(srv);
+    srv->resolve = r;
+    return 0;
+  }
   struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
   int rc = uv_getaddrinfo(srv->loop, &r->req, resolved, r->host, NULL, &hints);
   if (rc != 0) {
@@ -214,7 +248,7 @@ static int listen_host(nnet_server_t *srv, const nnet_listen_opts_t *o) {
 /* close() while resolving: the answer is ignored when it comes. */
 void nnet__listen_cancel(nnet_server_t *srv) {
   srv->resolve->cancelled = true;
-  uv_cancel((uv_req_t *)&srv->resolve->req);
+  if (!srv->resolve->literal) uv_cancel((uv_req_t *)&srv->resolve->req);
   srv->resolve = NULL;
 }
 
@@ -261,7 +295,8 @@ static int bind_unix(const char *path, size_t len, int *fd_out) {
   if (bind(fd, (struct sockaddr *)&sun, slen) != 0) {
     int err = -errno;
     close(fd);
-    return err;
+    /* As libuv's uv_pipe_bind (Node's): a missing directory is EACCES. */
+    return err == UV_ENOENT ? UV_EACCES : err;
   }
   *fd_out = fd;
   return 0;
@@ -315,12 +350,14 @@ oom:
 
 /* Node's createHandle(fd): TCP or pipe, anything else is EINVAL (as an
  * 'error'). The server owns the descriptor once it is open, as in Node;
- * *adopted says whether it got that far. */
-static int open_fd(nnet_server_t *srv, int fd, int backlog, bool *adopted) {
+ * *adopted says whether it got that far. port: what Node's listen errors
+ * carry for this form (fd: none, 0; another server's handle: -1). */
+static int open_fd(nnet_server_t *srv, int fd, int backlog, int port,
+                   bool *adopted) {
   *adopted = false;
   uv_handle_type type = uv_guess_handle(fd);
   if (type != UV_TCP && type != UV_NAMED_PIPE)
-    return fail(srv, UV_EINVAL, NULL, -1);
+    return fail(srv, UV_EINVAL, NULL, port);
   nnet__lhandle_t *lh = lhandle_new(srv, type == UV_NAMED_PIPE);
   if (lh == NULL) return UV_ENOMEM;
   int rc;
@@ -333,15 +370,15 @@ static int open_fd(nnet_server_t *srv, int fd, int backlog, bool *adopted) {
   }
   if (rc != 0) {
     nnet__lhandle_close(lh);
-    return fail(srv, rc, NULL, -1);
+    return fail(srv, rc, NULL, port);
   }
   *adopted = true;
-  return start(srv, lh, backlog, NULL, -1);
+  return start(srv, lh, backlog, NULL, port);
 }
 
 static int listen_fd(nnet_server_t *srv, const nnet_listen_opts_t *o) {
   bool adopted;
-  return open_fd(srv, o->fd, o->backlog, &adopted);
+  return open_fd(srv, o->fd, o->backlog, 0, &adopted);
 }
 
 /* Node: server.listen(otherServer._handle) shares one handle object, so
@@ -356,7 +393,7 @@ static int listen_server(nnet_server_t *srv, const nnet_listen_opts_t *o) {
   if (rc == 0 && dup_fd < 0) rc = -errno;
   if (rc != 0) return fail(srv, rc, NULL, -1);
   bool adopted;
-  rc = open_fd(srv, dup_fd, o->backlog, &adopted);
+  rc = open_fd(srv, dup_fd, o->backlog, -1, &adopted);
   if (!adopted) close(dup_fd);
   return rc;
 }
@@ -413,8 +450,8 @@ static int dispatch(nnet_server_t *srv, const nnet_listen_opts_t *o) {
   if (o->handle_of != NULL) return listen_server(srv, o);
   if (o->fd >= 0) return listen_fd(srv, o);
   if (o->port >= 0) {
-    if (o->host == NULL || nnet_is_ip(o->host))
-      return listen_ip(srv, o->host, o);
+    /* Node: no host (or "") binds now; any other host is looked up. */
+    if (o->host == NULL || o->host[0] == '\0') return listen_ip(srv, NULL, o);
     return listen_host(srv, o);
   }
   return listen_path(srv, o);
@@ -451,6 +488,9 @@ int nnet_server_listen(nnet_server_t *srv, const nnet_listen_opts_t *opts,
 
 int nnet_server_listen_tcp(nnet_server_t *srv, int port, const char *host) {
   nnet_listen_opts_t o;
+  /* listen(-1): here -1 is not "no port" (that sentinel belongs to the
+   * options form); Node throws ERR_SOCKET_BAD_PORT for it. */
+  if (port < 0 || port > 65535) return NNET_ERR_SOCKET_BAD_PORT;
   nnet_listen_opts_init(&o);
   o.port = port;
   o.host = host;

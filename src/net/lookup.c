@@ -65,6 +65,7 @@ static int check_answer(nnet__connect_t *st, const char *ip, int family,
                      "Invalid address family: %d %s:%d", family, st->host,
                      st->port);
     e->pub.port = st->port;
+    e->pub.has_port = true;
     return -1;
   }
   return 0;
@@ -255,12 +256,18 @@ static int gai_start(nnet_socket_t *s, nnet__connect_t *st) {
 
 /* ---- the user's lookup ---- */
 
-static void lookup_settled(nnet_socket_t *s, nnet__connect_t *st) {
-  st->lookup_active = false;
+static void lookup_release(nnet_socket_t *s, nnet__connect_t *st, bool drain) {
   if (s->connect_state == st && (st->finished || !still_connecting(s, st)))
     nnet__connect_state_free(s);
-  nnet__tick_drain(s->nl);
+  if (drain) nnet__tick_drain(s->nl);
   nnet__socket_unhold(s);
+}
+
+/* The lookup answered. An answer given inside the lookup call (inside
+ * connect()) is released by user_lookup_call() once the call returns. */
+static void lookup_settled(nnet_socket_t *s, nnet__connect_t *st) {
+  st->lookup_active = false;
+  if (!st->lookup_calling) lookup_release(s, st, true);
 }
 
 static void user_done(void *req, int err, const char *const *addresses,
@@ -301,18 +308,20 @@ void nnet_lookup_fail(void *req, const nnet_error_t *err) {
   lookup_settled(s, st);
 }
 
-/* Node calls the user's lookup from connect(); we call it one turn later
- * so that a synchronous answer cannot emit inside nnet_socket_connect. */
-static void user_lookup_job(void *arg) {
-  nnet_socket_t *s = arg;
-  nnet__connect_t *st = s->connect_state;
-  if (nnet__socket_dead(s) || st == NULL || st->cancelled) {
-    nnet__socket_unhold(s);
-    return;
-  }
-  st->lookup_active = true; /* the hold passes to the lookup */
+/* Node calls the user's lookup inside connect() (DESIGN §4.5's one
+ * exception): an answer given at once emits 'lookup' and the first
+ * 'connectionAttempt' before connect() returns. The socket is held and
+ * lookup_active keeps st until the answer, so a listener (or the lookup
+ * itself) may destroy the socket. */
+static void user_lookup_call(nnet_socket_t *s, nnet__connect_t *st) {
+  nnet__socket_hold(s); /* dropped once the lookup has answered */
+  st->lookup_active = true;
+  st->lookup_calling = true; /* st cannot be freed during the call */
   st->lookup(st->host, st->family, dns_hints(st), wants_all(st), st, user_done,
              st->lookup_ctx);
+  st->lookup_calling = false;
+  /* Answered at once: no deferred work runs inside connect(). */
+  if (!st->lookup_active) lookup_release(s, st, false);
 }
 
 /* Hosts longer than a DNS name can be fail as Node's getaddrinfo does
@@ -336,7 +345,10 @@ static void too_long_job(void *arg) {
 int nnet__lookup_begin(nnet_socket_t *s) {
   nnet__connect_t *st = s->connect_state;
   if (strlen(st->host) > 255) return nnet__socket_defer(s, too_long_job);
-  if (st->lookup) return nnet__socket_defer(s, user_lookup_job);
+  if (st->lookup) {
+    user_lookup_call(s, st);
+    return 0;
+  }
   int rc = gai_start(s, st);
   if (rc == 0) nnet__socket_hold(s);
   return rc;

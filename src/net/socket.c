@@ -27,6 +27,7 @@ static void ext_free(nnet_socket_t *s) {
   nnet__abort_unsubscribe(&x->abort_sub);
   nnet__free(x->decoder);
   nnet__free(x->rbuf.base);
+  nnet__free(x->rq.base);
   nnet__free(x);
   s->ext = NULL;
 }
@@ -85,16 +86,17 @@ static int socket_alloc(nnet__loop_t *nl, const nnet_socket_opts_t *o,
   s->flags |= NNET__S_READABLE | NNET__S_WRITABLE;
   if (o && o->allow_half_open) s->flags |= NNET__S_HALF_OPEN;
   /* The default highWaterMark and no onread: no ext (most sockets). */
-  size_t hwm = o ? o->high_water_mark : 0;
-  if (hwm == NNET__DEFAULT_HWM) hwm = 0;
+  size_t hwm = o ? o->high_water_mark : NNET__DEFAULT_HWM;
+  bool hwm_set = hwm != NNET__DEFAULT_HWM;
   bool onread = o && o->onread && o->onread_buf && o->onread_len;
-  if (hwm || onread) {
+  if (hwm_set || onread) {
     nnet__sockext_t *x = nnet__socket_ext(s);
     if (x == NULL) {
       nnet__free(s);
       return UV_ENOMEM;
     }
     x->hwm = hwm;
+    x->hwm_set = hwm_set;
     if (onread) {
       x->onread = o->onread;
       x->onread_buf = o->onread_buf;
@@ -184,6 +186,9 @@ static void emit_error_job(void *arg) {
 static void emit_error_close(void *arg) {
   nnet_socket_t *s = arg;
   bool had_error = nnet__socket_error(s) != NULL;
+  /* Cleared before the emit: a 'close' listener may connect() again. */
+  bool no_arg = s->close_no_arg;
+  s->close_no_arg = false;
   emit_error(s);
   nnet__writable_run_done(s);
   s->flags |= NNET__S_CLOSED;
@@ -191,7 +196,8 @@ static void emit_error_close(void *arg) {
     nnet_event_t ev;
     memset(&ev, 0, sizeof(ev));
     ev.type = NNET_EV_CLOSE;
-    ev.u.close.had_error = had_error;
+    ev.u.close.had_error = had_error && !no_arg;
+    ev.u.close.has_had_error = !no_arg;
     nnet__socket_emit(s, &ev);
   }
   nnet__socket_unhold(s);
@@ -242,7 +248,7 @@ static void server_forget(nnet_socket_t *s) {
 /* Out of memory for the error itself: still report that one failed. */
 static const nnet__error_t oom_error = {
     {UV_ENOMEM, "Error", "ENOMEM", "Cannot allocate memory", NULL, NULL, -1,
-     NULL, 0},
+     NULL, 0, false},
     NULL,
     NULL,
     NULL,
@@ -284,6 +290,8 @@ void nnet__socket_destroy_with(nnet_socket_t *s, nnet__error_t *err) {
   }
   s->flags |= NNET__S_DESTROYED;
   s->flags &= ~(NNET__S_CONNECTING | NNET__S_CONNECTED);
+  /* Node's _destroy without a handle emits 'close' with no hadError. */
+  if (!(s->flags & NNET__S_HANDLE_INIT)) s->close_no_arg = true;
   if (err) {
     keep_error(s, err);
     /* On failure emit_error_close() emits it. */
@@ -334,11 +342,31 @@ void nnet_socket_destroy_soon(nnet_socket_t *s) {
     s->flags |= NNET__S_DESTROY_SOON;
 }
 
-int nnet_socket_reset_and_destroy(nnet_socket_t *s) {
-  if (s->flags & NNET__S_PIPE) return NNET_ERR_INVALID_HANDLE_TYPE;
-  if (s->flags & NNET__S_DESTROYED) return NNET_ERR_SOCKET_CLOSED;
+/* Node's _reset(): destroy, closing with an RST. */
+static void reset_now(nnet_socket_t *s) {
+  if (s->flags & NNET__S_DESTROYED) return;
   s->flags |= NNET__S_RESET;
   nnet__socket_destroy_with(s, NULL);
+}
+
+static void reset_on_connect(const nnet_event_t *ev, void *ctx) {
+  reset_now(ev->target);
+}
+
+/* Node's resetAndDestroy(): with a handle, reset (once connected, if still
+ * connecting: a once 'connect' listener, as Node's); without one (never
+ * connected, or destroyed) destroy(ERR_SOCKET_CLOSED), which does nothing
+ * on a socket already destroyed. */
+int nnet_socket_reset_and_destroy(nnet_socket_t *s) {
+  if (!(s->flags & NNET__S_HANDLE_INIT) || (s->flags & NNET__S_DESTROYED)) {
+    nnet_socket_destroy(s, NNET_ERR_SOCKET_CLOSED);
+    return 0;
+  }
+  if (s->flags & NNET__S_PIPE) return NNET_ERR_INVALID_HANDLE_TYPE;
+  if (s->flags & NNET__S_CONNECTING)
+    return nnet__emitter_on(&s->em, NNET_EV_CONNECT, reset_on_connect, NULL, 1,
+                            0);
+  reset_now(s);
   return 0;
 }
 
@@ -391,9 +419,13 @@ static void abort_destroy(void *arg) {
 }
 
 /* A signal that is already aborted destroys the new socket on a later turn
- * (Node 20 does not destroy it inside the constructor either). */
+ * (Node 20 leaves socket.destroyed false after the constructor). Node
+ * destroys it in the constructor, before any handle, so 'close' comes
+ * without hadError even if connect() was called since. (Node then connects
+ * anyway and emits a second 'close'; we cancel the connect.) */
 static void abort_destroy_job(void *arg) {
   nnet_socket_t *s = arg;
+  if (!(s->flags & NNET__S_DESTROYED)) s->close_no_arg = true;
   abort_destroy(s);
   nnet__socket_unhold(s);
 }
@@ -437,7 +469,8 @@ int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out) {
     nnet__loop_release(nl);
     return rc;
   }
-  if (opts->fd >= 0) rc = wrap_fd(s, opts);
+  if (opts->type_of_service) rc = nnet__tos_remember(s, opts->type_of_service);
+  if (rc == 0 && opts->fd >= 0) rc = wrap_fd(s, opts);
   if (rc == 0 && opts->signal) rc = watch_signal(s, opts->signal);
   if (rc != 0) {
     abandon_new(s);
@@ -480,7 +513,13 @@ int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
   }
   s->server = srv;
   s->flags |= NNET__S_ACCEPTED | NNET__S_READABLE | NNET__S_WRITABLE;
-  if (o && o->pause_on_connect) s->flags |= NNET__S_PAUSED;
+  /* Node's constructor: read(0) (reading into the buffer, not flowing)
+   * unless pauseOnCreate, which leaves readableFlowing false and the
+   * handle not reading until resume(). */
+  if (o && o->pause_on_connect)
+    s->flags |= NNET__S_PAUSED;
+  else
+    s->flags |= NNET__S_READ_ARMED;
   if (o && o->no_delay) s->flags |= NNET__S_NO_DELAY;
   if (o && o->keep_alive) {
     s->flags |= NNET__S_KEEP_ALIVE;
@@ -495,7 +534,7 @@ int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
 
 void nnet__socket_start(nnet_socket_t *s) {
   if (s->flags & NNET__S_DESTROYED) return;
-  if (!(s->flags & NNET__S_PAUSED)) nnet__socket_read_start(s);
+  nnet__socket_read_start(s);
 }
 
 void nnet__socket_discard(nnet_socket_t *s) {

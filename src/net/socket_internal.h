@@ -1,5 +1,5 @@
 /* net.Socket internals shared by src/net/socket*.c, connect.c, lookup.c,
- * timeout.c, sockopt.c, src/stream/writable.c and the server (accept path).
+ * timeout.c, sockopt.c and the server (accept path).
  * Not installed. */
 #ifndef NNET_SOCKET_INTERNAL_H
 #define NNET_SOCKET_INTERNAL_H
@@ -87,14 +87,20 @@ enum {
   NNET__S_RESET = 1u << 25,          /* resetAndDestroy: close with RST */
   NNET__S_NO_DELAY = 1u << 26,       /* wanted; applied on connect */
   NNET__S_KEEP_ALIVE = 1u << 27,
-  NNET__S_READ_DEFERRED = 1u << 28, /* a deferred resume/start is queued */
+  /* Node's read(0) ran: the socket reads from the kernel (into 'data'
+   * when flowing, else into ext->rq up to highWaterMark). Set on connect,
+   * accept and resume() unless pauseOnConnect / paused before connect. */
+  NNET__S_READ_ARMED = 1u << 28,
   /* allocated with room for a uv_tcp_t only: never init a pipe in it */
   NNET__S_TCP_ONLY = 1u << 29,
   /* destroy(err) ran out of memory storing its error: report ENOMEM */
   NNET__S_OOM_ERROR = 1u << 30,
+  /* Node: readableFlowing true (a 'data' listener, resume()). Neither this
+   * nor NNET__S_PAUSED: readableFlowing null. */
+  NNET__S_FLOWING = 1u << 31,
 };
 
-/* Write-queue state (src/stream/writable.c): allocated by the first write
+/* Write-queue state (socket_write.c): allocated by the first write
  * that cannot complete at once or needs a callback, by end(), or by a
  * failure; kept until the socket is freed. The fast path (the kernel takes
  * every byte, no callback) never needs it, so an idle connection does not
@@ -110,6 +116,9 @@ typedef struct {
   size_t done_ready;      /* how many of done[] the deferred job may run */
   nnet__wdone_t *end_cbs; /* end(cb) callbacks: run at 'finish', in order */
   size_t end_len, end_cap;
+  /* the queue waits for the internal 'connect' listener (Node's
+   * once('connect') of the first write made while connecting) */
+  bool connect_armed;
 } nnet__wstate_t;
 
 /* Options few sockets use (onread, setEncoding, signal): allocated on first
@@ -121,17 +130,28 @@ typedef struct {
   void *onread_ctx;
   nnet__decoder_t *decoder; /* setEncoding(), or NULL */
   nnet__buf_t rbuf;         /* decoded text of one read, reused */
+  /* Node's readable buffer: bytes read while not flowing (raw; decoded
+   * when emitted, so a later setEncoding applies to them as in Node).
+   * Freed once emitted: an idle connection keeps no buffer. */
+  nnet__buf_t rq;
+  bool flow_scheduled; /* flow_job (Node's resume_) is queued */
   /* the `signal` option (Node: addAbortSignal): destroy on abort */
   nnet__abort_sub_t abort_sub;
   /* options asked for before the connection existed (sockopt.c) */
   unsigned keep_alive_delay; /* ms, setKeepAlive's initialDelay */
   unsigned user_timeout;     /* ms, TCP_USER_TIMEOUT; 0: not set */
+  bool tos_set;              /* setTypeOfService / typeOfService asked */
+  uint8_t tos;               /* socket_tos.c */
   /* destroy(err)'s error, allocated then (few sockets die with one), or
    * NULL. Read it with nnet__socket_error(), free it only with
    * nnet__socket_clear_error(). */
   nnet__error_t *err;
-  size_t hwm;      /* highWaterMark; 0: NNET__DEFAULT_HWM */
+  size_t hwm;      /* highWaterMark when hwm_set (0 is valid, as in Node) */
+  bool hwm_set;    /* else NNET__DEFAULT_HWM */
   unsigned corked; /* Node: writableCorked (cork() calls not undone) */
+  /* pipe.c: Node's readableState.pipes (this socket as a pipe() source);
+   * empty again by the socket's 'close' */
+  struct nnet__pipe_s *pipes;
 } nnet__sockext_t;
 
 #define NNET__DEFAULT_HWM 16384
@@ -157,7 +177,9 @@ struct nnet_socket_s {
   unsigned holds;          /* emits / internal calls on the stack */
   unsigned retains;        /* nnet_socket_retain() count */
   uint16_t pending_closes; /* uv_close callbacks outstanding (a few) */
-  void *data;              /* nnet_socket_set_data() */
+  /* Node's 'close' without hadError: destroyed while it had no handle */
+  bool close_no_arg;
+  void *data; /* nnet_socket_set_data() */
   /* Never both: an accepted socket forgets its server when destroyed, and
    * only a destroyed, closed socket can connect() again. NNET__S_ACCEPTED
    * says which one is set (connect.c's state_of() checks it). */
@@ -168,7 +190,7 @@ struct nnet_socket_s {
   nnet__sockext_t *ext; /* or NULL: see nnet__socket_ext() */
   uint64_t bytes_read;
 
-  /* writing (src/stream/writable.c); highWaterMark and the cork count are
+  /* writing (socket_write.c); highWaterMark and the cork count are
    * in ext: nnet__socket_hwm(), nnet__socket_corked() */
   size_t wlen; /* Node: writableLength */
   uint64_t bytes_written;
@@ -193,7 +215,7 @@ static inline uv_loop_t *nnet__socket_loop(const nnet_socket_t *s) {
 nnet__sockext_t *nnet__socket_ext(nnet_socket_t *s);
 
 static inline size_t nnet__socket_hwm(const nnet_socket_t *s) {
-  return s->ext && s->ext->hwm ? s->ext->hwm : NNET__DEFAULT_HWM;
+  return s->ext && s->ext->hwm_set ? s->ext->hwm : NNET__DEFAULT_HWM;
 }
 static inline unsigned nnet__socket_corked(const nnet_socket_t *s) {
   return s->ext ? s->ext->corked : 0;
@@ -230,13 +252,15 @@ void nnet__socket_read_start(nnet_socket_t *s);
 void nnet__socket_read_stop(nnet_socket_t *s);
 /* The connection is usable (connect done / accepted / fd opened). */
 void nnet__socket_on_connected(nnet_socket_t *s);
+/* A 'data' listener was added: flow unless paused (Node's on('data')). */
+void nnet__socket_data_listener_added(nnet_socket_t *s);
 
-/* ---- writing (src/stream/writable.c) ---- */
+/* ---- writing (socket_write.c) ---- */
 /* Hand buffered writes to libuv (after connect or uncork). */
 void nnet__writable_flush(nnet_socket_t *s);
-/* The connection just opened (Node's internal 'connect' listener): what
- * the kernel takes at once completes now, callbacks included, so
- * writableLength is 0 at 'ready'; the rest is flushed as above. */
+/* After the 'connect' listeners ran: sends what the internal 'connect'
+ * listener (registered by the first write while connecting) did not, and
+ * finishes an end() made while connecting. */
 void nnet__writable_flush_connected(nnet_socket_t *s);
 /* Fail every queued write with err (destroy); their callbacks run on a
  * later turn, before 'close'. */
@@ -276,6 +300,11 @@ int nnet__sockopt_remember_keep_alive(nnet_socket_t *s, unsigned delay_ms);
 int nnet__sockopt_remember_user_timeout(nnet_socket_t *s, unsigned ms);
 /* Apply options asked for before the connection existed. */
 void nnet__sockopt_apply_pending(nnet_socket_t *s);
+/* Type of service (socket_tos.c): remember tos for the connection
+ * (0, NNET_ERR_OUT_OF_RANGE or UV_ENOMEM); apply a remembered one now
+ * (errors ignored; called by nnet__sockopt_apply_pending). */
+int nnet__tos_remember(nnet_socket_t *s, int tos);
+void nnet__tos_apply_pending(nnet_socket_t *s);
 /* Make SIGPIPE harmless for this process (idempotent, thread-safe). */
 void nnet__sigpipe_guard(void);
 

@@ -4,19 +4,27 @@
 #include "net/connect_internal.h"
 #include "net/socket_internal.h"
 
+/* Node's Readable.on(): a 'data' listener makes the socket flow. */
+static int add_listener(nnet_socket_t *s, nnet_event_type_t type,
+                        nnet_listener_fn fn, void *ctx, int once, int prepend) {
+  int rc = nnet__emitter_on(&s->em, type, fn, ctx, once, prepend);
+  if (rc == 0 && type == NNET_EV_DATA) nnet__socket_data_listener_added(s);
+  return rc;
+}
+
 int nnet_socket_on(nnet_socket_t *s, nnet_event_type_t type,
                    nnet_listener_fn fn, void *ctx) {
-  return nnet__emitter_on(&s->em, type, fn, ctx, 0, 0);
+  return add_listener(s, type, fn, ctx, 0, 0);
 }
 
 int nnet_socket_once(nnet_socket_t *s, nnet_event_type_t type,
                      nnet_listener_fn fn, void *ctx) {
-  return nnet__emitter_on(&s->em, type, fn, ctx, 1, 0);
+  return add_listener(s, type, fn, ctx, 1, 0);
 }
 
 int nnet_socket_prepend(nnet_socket_t *s, nnet_event_type_t type,
                         nnet_listener_fn fn, void *ctx) {
-  return nnet__emitter_on(&s->em, type, fn, ctx, 0, 1);
+  return add_listener(s, type, fn, ctx, 0, 1);
 }
 
 int nnet_socket_off(nnet_socket_t *s, nnet_event_type_t type,
@@ -89,11 +97,6 @@ bool nnet_socket_allow_half_open(const nnet_socket_t *s) {
   return (s->flags & NNET__S_HALF_OPEN) != 0;
 }
 
-size_t nnet_socket_readable_length(const nnet_socket_t *s) {
-  (void)s;
-  return 0; /* data is handed out as it is read, never buffered */
-}
-
 const char *nnet_socket_ready_state(const nnet_socket_t *s) {
   if (s->flags & NNET__S_CONNECTING) return "opening";
   bool r = nnet_socket_is_readable(s), w = nnet_socket_is_writable(s);
@@ -151,6 +154,9 @@ static int tcp_name(const nnet_socket_t *s, nnet_socketaddress_t *out,
   int len = sizeof(ss);
   int rc = peer ? uv_tcp_getpeername(&s->h.tcp, (struct sockaddr *)&ss, &len)
                 : uv_tcp_getsockname(&s->h.tcp, (struct sockaddr *)&ss, &len);
+  /* No descriptor yet (a connect still racing or looking up): not
+   * connected, as Node's undefined remoteAddress. */
+  if (rc == UV_EBADF) rc = UV_ENOTCONN;
   if (rc != 0) return rc;
   return from_sockaddr(&ss, out);
 }
@@ -176,4 +182,44 @@ size_t nnet_socket_attempted_address_count(const nnet_socket_t *s) {
 
 const char *nnet_socket_attempted_address(const nnet_socket_t *s, size_t i) {
   return nnet__connect_attempted(s, i);
+}
+
+/* ---- Node's stream state getters ---- */
+
+size_t nnet_socket_writable_high_water_mark(const nnet_socket_t *s) {
+  return nnet__socket_hwm(s);
+}
+
+size_t nnet_socket_readable_high_water_mark(const nnet_socket_t *s) {
+  return nnet__socket_hwm(s);
+}
+
+/* Node: !destroyed && !ending && needDrain. */
+bool nnet_socket_writable_need_drain(const nnet_socket_t *s) {
+  return (s->flags & NNET__S_NEED_DRAIN) &&
+         !(s->flags & (NNET__S_DESTROYED | NNET__S_ENDING));
+}
+
+/* A side opened as not readable (fd, readable false) starts ended. */
+bool nnet_socket_readable_ended(const nnet_socket_t *s) {
+  return (s->flags & NNET__S_END_EMITTED) || !(s->flags & NNET__S_READABLE);
+}
+
+bool nnet_socket_writable_finished(const nnet_socket_t *s) {
+  return (s->flags & NNET__S_FINISHED) != 0;
+}
+
+unsigned nnet_socket_writable_corked(const nnet_socket_t *s) {
+  return nnet__socket_corked(s);
+}
+
+/* Node sets `closed` in destroy()'s synchronous _destroy callback, long
+ * before 'close' is emitted. */
+bool nnet_socket_is_closed(const nnet_socket_t *s) {
+  return (s->flags & NNET__S_DESTROYED) != 0;
+}
+
+const nnet_error_t *nnet_socket_errored(const nnet_socket_t *s) {
+  const nnet__error_t *e = nnet__socket_error(s);
+  return e ? &e->pub : NULL;
 }

@@ -1,22 +1,40 @@
 /* net.Socket, readable side: 'data', 'end', pause/resume, setEncoding.
  *
- * No allocation and no copy per read: libuv reads into one buffer per
- * thread (a loop runs on one thread and 'data' borrows the bytes only for
- * the emit), or into the caller's `onread` buffer. */
+ * Node's flowing model: a socket reads from the kernel as soon as it is
+ * connected, but emits 'data' only once it flows (a 'data' listener,
+ * resume()). Until then the bytes are kept in ext->rq, up to
+ * highWaterMark (Node's readable buffer), and 'end' waits until they are
+ * consumed. pause() stops the flow, not the reading: the buffer fills up
+ * to highWaterMark, then reading stops (backpressure to the peer).
+ *
+ * Flowing (the hot path): no allocation and no copy per read. libuv reads
+ * into one buffer per thread (a loop runs on one thread and 'data' borrows
+ * the bytes only for the emit), or into the caller's `onread` buffer. */
 #include <string.h>
 
 #include "net/socket_internal.h"
 
 static _Thread_local char read_buf[64 * 1024];
 
+/* Bytes that will be buffered (not flowing, or older bytes still due) are
+ * read straight into the buffer: no copy there either. Out of memory:
+ * an empty buffer, which libuv reports as UV_ENOBUFS. */
 static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   nnet_socket_t *s = h->data;
-  if (s->ext && s->ext->onread) {
-    buf->base = s->ext->onread_buf;
-    buf->len = s->ext->onread_len;
-  } else {
+  nnet__sockext_t *x = s->ext;
+  if (x && x->onread) {
+    buf->base = x->onread_buf;
+    buf->len = x->onread_len;
+  } else if ((s->flags & NNET__S_FLOWING) && (x == NULL || x->rq.len == 0)) {
     buf->base = read_buf;
     buf->len = sizeof(read_buf);
+  } else if ((x = nnet__socket_ext(s)) != NULL &&
+             nnet__buf_reserve(&x->rq, suggested) == 0) {
+    buf->base = x->rq.base + x->rq.len;
+    buf->len = x->rq.cap - x->rq.len;
+  } else {
+    buf->base = NULL;
+    buf->len = 0;
   }
 }
 
@@ -31,17 +49,11 @@ static void emit_data(nnet_socket_t *s, const char *base, size_t len,
   nnet__socket_emit(s, &ev);
 }
 
-static void on_data(nnet_socket_t *s, char *base, size_t n) {
-  s->bytes_read += n;
-  nnet__timeout_touch(s);
+/* 'data' with n bytes, decoded first when setEncoding() was called. */
+static void deliver(nnet_socket_t *s, const char *base, size_t n) {
   nnet__sockext_t *x = s->ext;
-  if (x == NULL || (x->onread == NULL && x->decoder == NULL)) {
+  if (x == NULL || x->decoder == NULL) {
     emit_data(s, base, n, false);
-    return;
-  }
-  if (x->onread) {
-    if (!x->onread(s, base, n, x->onread_ctx) && !nnet__socket_dead(s))
-      nnet_socket_pause(s);
     return;
   }
   x->rbuf.len = 0;
@@ -51,6 +63,62 @@ static void on_data(nnet_socket_t *s, char *base, size_t n) {
     return;
   }
   if (x->rbuf.len > 0) emit_data(s, x->rbuf.base, x->rbuf.len, true);
+}
+
+static void flow_job(void *arg);
+
+/* Node's resume_ on the next tick: emit what was buffered. */
+static void schedule_flow(nnet_socket_t *s) {
+  nnet__sockext_t *x = s->ext;
+  if (x == NULL || x->flow_scheduled || nnet__socket_dead(s)) return;
+  if (nnet__socket_defer(s, flow_job) != 0) {
+    nnet_socket_destroy(s, UV_ENOMEM);
+    return;
+  }
+  x->flow_scheduled = true;
+}
+
+/* Not flowing: Node's push() into the readable buffer. Reading stops once
+ * the buffer reached highWaterMark (push() returned false). */
+static void buffer_data(nnet_socket_t *s, const char *base, size_t n) {
+  nnet__sockext_t *x = nnet__socket_ext(s);
+  if (x == NULL) {
+    nnet_socket_destroy(s, UV_ENOMEM);
+    return;
+  }
+  /* read elsewhere than into the buffer (see alloc_cb) */
+  if (x->rq.base == NULL || base != x->rq.base + x->rq.len) {
+    if (nnet__buf_reserve(&x->rq, n) != 0) {
+      nnet_socket_destroy(s, UV_ENOMEM);
+      return;
+    }
+    memcpy(x->rq.base + x->rq.len, base, n);
+  }
+  x->rq.len += n;
+  if (x->rq.len >= nnet__socket_hwm(s)) nnet__socket_read_stop(s);
+  if (s->flags & NNET__S_FLOWING) schedule_flow(s);
+}
+
+static void on_data(nnet_socket_t *s, char *base, size_t n) {
+  s->bytes_read += n;
+  nnet__timeout_touch(s);
+  nnet__sockext_t *x = s->ext;
+  if (x == NULL) {
+    if (s->flags & NNET__S_FLOWING)
+      emit_data(s, base, n, false);
+    else
+      buffer_data(s, base, n);
+    return;
+  }
+  if (x->onread) {
+    if (!x->onread(s, base, n, x->onread_ctx) && !nnet__socket_dead(s))
+      nnet_socket_pause(s);
+    return;
+  }
+  if (!(s->flags & NNET__S_FLOWING) || x->rq.len > 0)
+    buffer_data(s, base, n);
+  else
+    deliver(s, base, n);
 }
 
 /* Node's endReadableNT, then Duplex's onend: destroy when the writable
@@ -70,9 +138,9 @@ static void emit_end(void *arg) {
   nnet__socket_unhold(s);
 }
 
-static void on_eof(nnet_socket_t *s) {
-  nnet__socket_read_stop(s);
-  s->flags |= NNET__S_EOF;
+/* The peer ended and every byte before its FIN was consumed: the
+ * decoder's held bytes, then 'end' on a later turn. */
+static void end_readable(nnet_socket_t *s) {
   nnet__sockext_t *x = s->ext;
   if (x && x->decoder) {
     x->rbuf.len = 0;
@@ -82,6 +150,38 @@ static void on_eof(nnet_socket_t *s) {
     }
   }
   if (nnet__socket_defer(s, emit_end) != 0) nnet_socket_destroy(s, UV_ENOMEM);
+}
+
+/* Node's flow(): the buffered bytes as one 'data' (a listener may pause;
+ * what it does not get is not lost, it was all handed out), then 'end' if
+ * the peer's FIN came after them, else read on. The buffer is freed: an
+ * idle connection keeps none. */
+static void flow_job(void *arg) {
+  nnet_socket_t *s = arg;
+  nnet__sockext_t *x = s->ext;
+  x->flow_scheduled = false;
+  if (!nnet__socket_dead(s) && (s->flags & NNET__S_FLOWING)) {
+    nnet__buf_t b = x->rq;
+    memset(&x->rq, 0, sizeof(x->rq));
+    if (b.len > 0) deliver(s, b.base, b.len);
+    nnet__free(b.base);
+    if (!nnet__socket_dead(s) && x->rq.len == 0) {
+      if ((s->flags & (NNET__S_EOF | NNET__S_END_EMITTED)) == NNET__S_EOF)
+        end_readable(s);
+      else
+        nnet__socket_read_start(s);
+    }
+  }
+  nnet__socket_unhold(s);
+}
+
+static void on_eof(nnet_socket_t *s) {
+  nnet__socket_read_stop(s);
+  s->flags |= NNET__S_EOF;
+  /* Node: read(0) after push(null) ends only an empty buffer; otherwise
+   * 'end' follows the last buffered byte (flow_job). */
+  if (s->ext && s->ext->rq.len > 0) return;
+  end_readable(s);
 }
 
 static void on_error(nnet_socket_t *s, int err) {
@@ -106,11 +206,13 @@ static void read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
 }
 
 void nnet__socket_read_start(nnet_socket_t *s) {
-  const uint32_t need =
-      NNET__S_CONNECTED | NNET__S_READABLE | NNET__S_HANDLE_INIT;
-  const uint32_t stop =
-      NNET__S_PAUSED | NNET__S_READING | NNET__S_EOF | NNET__S_DESTROYED;
+  const uint32_t need = NNET__S_CONNECTED | NNET__S_READABLE |
+                        NNET__S_HANDLE_INIT | NNET__S_READ_ARMED;
+  const uint32_t stop = NNET__S_READING | NNET__S_EOF | NNET__S_DESTROYED;
   if ((s->flags & need) != need || (s->flags & stop)) return;
+  /* Node's _read: below highWaterMark, or an empty buffer (hwm 0) */
+  nnet__sockext_t *x = s->ext;
+  if (x && x->rq.len > 0 && x->rq.len >= nnet__socket_hwm(s)) return;
   int rc = uv_read_start(&s->h.stream, alloc_cb, read_cb);
   if (rc != 0) {
     on_error(s, rc);
@@ -125,18 +227,46 @@ void nnet__socket_read_stop(nnet_socket_t *s) {
   s->flags &= ~NNET__S_READING;
 }
 
+/* Node's Readable.pause(): readableFlowing false. Reading goes on into the
+ * buffer (up to highWaterMark); only an `onread` socket stops reading, as
+ * Node's Socket.pause() does. */
 void nnet_socket_pause(nnet_socket_t *s) {
-  s->flags |= NNET__S_PAUSED;
-  nnet__socket_read_stop(s);
+  s->flags = (s->flags & ~NNET__S_FLOWING) | NNET__S_PAUSED;
+  if (s->ext && s->ext->onread) {
+    s->flags &= ~NNET__S_READ_ARMED;
+    nnet__socket_read_stop(s);
+  }
 }
 
+/* Node's Readable.resume(): flowing; the buffered bytes come on a later
+ * turn; reading starts (Node's read(0)). */
 void nnet_socket_resume(nnet_socket_t *s) {
-  s->flags &= ~NNET__S_PAUSED;
+  s->flags =
+      (s->flags & ~NNET__S_PAUSED) | NNET__S_FLOWING | NNET__S_READ_ARMED;
+  if (s->ext && s->ext->rq.len > 0) schedule_flow(s);
   nnet__socket_read_start(s);
 }
 
 bool nnet_socket_is_paused(const nnet_socket_t *s) {
   return (s->flags & NNET__S_PAUSED) != 0;
+}
+
+int nnet_socket_readable_flowing(const nnet_socket_t *s) {
+  if (s->flags & NNET__S_FLOWING) return 1;
+  return (s->flags & NNET__S_PAUSED) ? 0 : -1;
+}
+
+size_t nnet_socket_readable_length(const nnet_socket_t *s) {
+  return s->ext ? s->ext->rq.len : 0;
+}
+
+int nnet_socket_readable_encoding(const nnet_socket_t *s) {
+  return s->ext && s->ext->decoder ? (int)s->ext->decoder->enc : -1;
+}
+
+/* Node's readable.on('data'): flows unless explicitly paused. */
+void nnet__socket_data_listener_added(nnet_socket_t *s) {
+  if (!(s->flags & (NNET__S_PAUSED | NNET__S_FLOWING))) nnet_socket_resume(s);
 }
 
 int nnet_socket_set_encoding(nnet_socket_t *s, nnet_encoding_t enc) {
@@ -158,10 +288,15 @@ int nnet_socket_set_encoding(nnet_socket_t *s, nnet_encoding_t enc) {
   return 0;
 }
 
-/* The connection is usable: TCP/pipe connected, accepted, or an fd. */
+/* The connection is usable: TCP/pipe connected, accepted, or an fd. Node's
+ * afterConnect reads (read(0)) unless the socket was paused first. */
 void nnet__socket_on_connected(nnet_socket_t *s) {
   s->flags |= NNET__S_CONNECTED | NNET__S_EVER_CONNECTED;
   s->flags &= ~NNET__S_CONNECTING;
+  if (s->flags & NNET__S_PAUSED)
+    s->flags &= ~NNET__S_READ_ARMED;
+  else
+    s->flags |= NNET__S_READ_ARMED;
   nnet__sockopt_apply_pending(s);
   nnet__timeout_touch(s);
   nnet__socket_read_start(s);

@@ -70,6 +70,7 @@ void nnet__sockopt_apply_pending(nnet_socket_t *s) {
   if (s->flags & NNET__S_KEEP_ALIVE) nnet__sockopt_keep_alive(s, true, delay);
   unsigned ut = nnet__sockopt_user_timeout_of(s);
   if (ut) nnet__sockopt_user_timeout(s, ut);
+  nnet__tos_apply_pending(s);
 }
 
 int nnet_socket_set_no_delay(nnet_socket_t *s, bool enable) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The nodenet tool, end to end: exit codes, bad arguments, a clean echo
-# exchange, connection errors, half-close both ways, and backpressure with a
-# slow reader (the tool's memory must stay bounded while 50 MB wait).
+# exchange, connection errors, half-close both ways, uploads that must not
+# lose data to an early FIN (and must fail loudly on a reset), and
+# backpressure with a slow reader (the tool's memory must stay bounded while
+# 50 MB wait).
 # Usage: run.sh PATH/TO/nodenet
 set -uo pipefail
 N=$1
@@ -99,12 +101,68 @@ sleep 0.2
   && ok "--half-close keeps sending stdin after the peer's FIN" || bad "--half-close: out='$out' rc=$rc peer got '$(cat "$tmp/h1" 2>/dev/null)'"
 hport=$(freeport)
 node_server "$tmp/h2.ready" "$hport" 'let n=0;c.on("data",(d)=>n+=d.length);c.on("end",()=>{require("fs").writeFileSync(process.argv[3],String(n));s.close()});c.end("bye\n")' "$tmp/h2"
-# (the writer may die of SIGPIPE once the tool has gone: only the tool's
-# status counts)
 (sleep 0.4; printf 'late data\n') | timeout 10 "$N" connect 127.0.0.1 "$hport" >"$tmp/hc2"; rc=${PIPESTATUS[1]}; out=$(cat "$tmp/hc2")
 sleep 0.2
-[ "$out" = bye ] && [ "$rc" = 0 ] && [ "$(cat "$tmp/h2" 2>/dev/null)" = 0 ] \
-  && ok "without --half-close the tool ends when the peer ends" || bad "default half-close: out='$out' rc=$rc peer got '$(cat "$tmp/h2" 2>/dev/null)'"
+[ "$out" = bye ] && [ "$rc" = 0 ] && [ "$(cat "$tmp/h2" 2>/dev/null)" = 10 ] \
+  && ok "without --half-close too, stdin is sent after the peer's FIN" || bad "default half-close: out='$out' rc=$rc peer got '$(cat "$tmp/h2" 2>/dev/null)'"
+
+# ---- no data lost to an early FIN (issue 10 §3): 20 MB uploads
+head -c 20000000 /dev/urandom >"$tmp/up"
+upsum=$(sha256sum <"$tmp/up" | cut -d' ' -f1)
+sumof() { sha256sum <"$1" | cut -d' ' -f1; }
+# (1) a listener whose stdin is at EOF (FIN at once), output to a file
+uport=$(freeport)
+(timeout 20 "$N" listen -v --host 127.0.0.1 "$uport" </dev/null >"$tmp/u1.out" 2>"$tmp/u1.err"; echo $? >"$tmp/u1.rc") &
+upid=$!
+waitfor "$tmp/u1.err" "listening on"
+timeout 20 "$N" connect 127.0.0.1 "$uport" <"$tmp/up" >"$tmp/u1.back" 2>"$tmp/u1.cerr"; rc=$?
+wait $upid
+size=$(wc -c <"$tmp/u1.out")
+[ "$rc" = 0 ] && [ "$(cat "$tmp/u1.rc")" = 0 ] && [ "$size" = 20000000 ] && [ "$(sumof "$tmp/u1.out")" = "$upsum" ] && [ ! -s "$tmp/u1.back" ] \
+  && ok "listen </dev/null >file, connect <20 MB: 20000000 bytes, sha256 equal, both exit 0" \
+  || bad "upload to a listener at EOF: connect rc=$rc listen rc=$(cat "$tmp/u1.rc") size=$size: $(cat "$tmp/u1.cerr" "$tmp/u1.err" | head -c 300)"
+# (2) a Node peer that calls end() at once and keeps reading
+peer_sum='const h=require("crypto").createHash("sha256");let n=0;c.on("data",(d)=>{n+=d.length;h.update(d)});c.on("end",()=>{require("fs").writeFileSync(process.argv[3],n+" "+h.digest("hex"));s.close()});c.end("bye\n")'
+hport=$(freeport)
+node_server "$tmp/u2.ready" "$hport" "$peer_sum" "$tmp/u2"
+timeout 20 "$N" connect 127.0.0.1 "$hport" <"$tmp/up" >"$tmp/u2.out" 2>"$tmp/u2.err"; rc=$?
+for _ in $(seq 100); do [ -s "$tmp/u2" ] && break; sleep 0.05; done
+[ "$rc" = 0 ] && [ "$(cat "$tmp/u2.out")" = bye ] && [ "$(cat "$tmp/u2" 2>/dev/null)" = "20000000 $upsum" ] \
+  && ok "peer ends at once: connect still sends all 20000000 bytes (sha256 equal), exit 0" \
+  || bad "upload to a half-closed peer: rc=$rc peer got '$(cat "$tmp/u2" 2>/dev/null)': $(head -c 300 "$tmp/u2.err")"
+#     the same with the tool listening and a Node client that ends at once
+lport=$(freeport)
+(timeout 20 "$N" listen -v --host 127.0.0.1 "$lport" <"$tmp/up" >"$tmp/u3.out" 2>"$tmp/u3.err"; echo $? >"$tmp/u3.rc") &
+upid=$!
+waitfor "$tmp/u3.err" "listening on"
+timeout 20 node -e 'const c=require("net").connect({port:+process.argv[1],host:"127.0.0.1",allowHalfOpen:true});
+  const h=require("crypto").createHash("sha256");let n=0;c.on("data",(d)=>{n+=d.length;h.update(d)});
+  c.on("end",()=>console.log(n+" "+h.digest("hex")));c.end("hi\n")' "$lport" >"$tmp/u3.peer"
+wait $upid
+[ "$(cat "$tmp/u3.rc")" = 0 ] && [ "$(cat "$tmp/u3.out")" = hi ] && [ "$(cat "$tmp/u3.peer")" = "20000000 $upsum" ] \
+  && ok "client ends at once: listen still sends all 20000000 bytes (sha256 equal), exit 0" \
+  || bad "listen upload to a half-closed client: rc=$(cat "$tmp/u3.rc") peer got '$(cat "$tmp/u3.peer")': $(head -c 300 "$tmp/u3.err")"
+# (3) a Node peer that resets the connection after 1 MB: exit 1, and how
+#     much of stdin was sent (file: "X of 20000000 ..., Y not sent")
+peer_rst='let n=0;c.on("data",(d)=>{n+=d.length;if(n>=1048576){c.resetAndDestroy();require("fs").writeFileSync(process.argv[3],String(n));s.close()}})'
+rport=$(freeport)
+node_server "$tmp/r1.ready" "$rport" "$peer_rst" "$tmp/r1"
+timeout 20 "$N" connect 127.0.0.1 "$rport" <"$tmp/up" >/dev/null 2>"$tmp/r1.err"; rc=$?
+for _ in $(seq 100); do [ -s "$tmp/r1" ] && break; sleep 0.05; done
+got=$(cat "$tmp/r1" 2>/dev/null || echo 0)
+msg=$(grep -o 'stdin not sent in full: [0-9]* of 20000000 bytes written to the socket, [0-9]* not sent' "$tmp/r1.err")
+sent=$(sed -E 's/^[^0-9]*([0-9]+) of.*/\1/' <<<"${msg:-x 0 of}"); unsent=$(sed -E 's/.*, ([0-9]+) not sent$/\1/;t;s/.*/0/' <<<"$msg")
+[ "$rc" = 1 ] && [ -n "$msg" ] && [ $((sent + unsent)) = 20000000 ] && [ "$sent" -ge "$got" ] && [ "$got" -ge 1048576 ] && [ "$unsent" -gt 0 ] \
+  && ok "peer resets after $got bytes: exit 1, '$sent of 20000000 written, $unsent not sent'" \
+  || bad "reset mid-upload: rc=$rc peer got $got: $(head -c 300 "$tmp/r1.err")"
+rport=$(freeport)
+node_server "$tmp/r2.ready" "$rport" "$peer_rst" "$tmp/r2"
+cat "$tmp/up" | timeout 20 "$N" connect 127.0.0.1 "$rport" >/dev/null 2>"$tmp/r2.err"; rc=${PIPESTATUS[1]}
+for _ in $(seq 100); do [ -s "$tmp/r2" ] && break; sleep 0.05; done
+got=$(cat "$tmp/r2" 2>/dev/null || echo 0)
+[ "$rc" = 1 ] && grep -q 'stdin not sent in full: [0-9]* bytes written to the socket, the rest of stdin not sent' "$tmp/r2.err" && [ "$got" -ge 1048576 ] \
+  && ok "peer resets after $got bytes (stdin a pipe): exit 1, the rest not sent" \
+  || bad "reset mid-upload from a pipe: rc=$rc peer got $got: $(head -c 300 "$tmp/r2.err")"
 
 # ---- backpressure: 50 MB from the peer, stdout read only after 1.5 s
 bport=$(freeport)

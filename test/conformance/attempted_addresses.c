@@ -46,8 +46,8 @@ static void next(void);
 
 static void on_close(const nnet_event_t *ev, void *ctx) {
   (void)ctx;
-  tr_log("client", "%s close %s attempted %s", cc_cur->name,
-         tr_bool(ev->u.close.had_error), cc_attempted(ev->target));
+  tr_log("client", "%s close %s attempted %s", cc_cur->name, tr_had_error(ev),
+         cc_attempted(ev->target));
   next();
 }
 

@@ -79,8 +79,7 @@ static void client_end(const nnet_event_t *ev, void *ctx) {
 static void next(void);
 
 static void client_close(const nnet_event_t *ev, void *ctx) {
-  tr_log("client", "%s close hadError=%s", (const char *)ctx,
-         tr_bool(ev->u.close.had_error));
+  tr_log("client", "%s close hadError=%s", (const char *)ctx, tr_had_error(ev));
   next();
 }
 

@@ -46,7 +46,7 @@ static void next(void);
 
 static void on_close(const nnet_event_t *ev, void *ctx) {
   (void)ctx;
-  tr_log("client", "%s close %s", cc_cur->name, tr_bool(ev->u.close.had_error));
+  tr_log("client", "%s close %s", cc_cur->name, tr_had_error(ev));
   next();
 }
 

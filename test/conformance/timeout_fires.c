@@ -49,8 +49,7 @@ static void on_timeout(const nnet_event_t *ev, void *ctx) {
 }
 
 static void client_close(const nnet_event_t *ev, void *ctx) {
-  tr_log("client", "close hadError=%s timeouts %d",
-         tr_bool(ev->u.close.had_error), n);
+  tr_log("client", "close hadError=%s timeouts %d", tr_had_error(ev), n);
 }
 
 /* socket.timeout: undefined until setTimeout() was called. */

@@ -343,6 +343,11 @@ const char *tr_bool(bool v) {
   return v ? "true" : "false";
 }
 
+const char *tr_had_error(const nnet_event_t *ev) {
+  if (!ev->u.close.has_had_error) return "undefined";
+  return tr_bool(ev->u.close.had_error);
+}
+
 const char *tr_family(int family) {
   return family == 4 ? "IPv4" : family == 6 ? "IPv6" : "undefined";
 }
@@ -362,7 +367,7 @@ const char *tr_err(const nnet_error_t *e) {
             e->code_name ? e->code_name : "undefined");
   if (e->syscall) sb_printf(&b, " syscall=%s", e->syscall);
   if (e->address) sb_printf(&b, " address=%s", e->address);
-  if (e->port >= 0) sb_printf(&b, " port=%d", e->port);
+  if (e->has_port) sb_printf(&b, " port=%d", e->port);
   sb_printf(&b, " message=%s", tr_q(e->message ? e->message : ""));
   return ring_put(sb_take(&b));
 }

@@ -33,8 +33,11 @@ const char *tr_q(const char *utf8);                /* q(string) */
 const char *tr_qn(const char *utf8, size_t len);   /* q(string) */
 const char *tr_hex(const void *bytes, size_t len); /* q(Buffer) */
 const char *tr_latin1(const void *bytes,
-                      size_t len);         /* q(buf.toString('latin1')) */
-const char *tr_bool(bool b);               /* "true"/"false" */
+                      size_t len); /* q(buf.toString('latin1')) */
+const char *tr_bool(bool b);       /* "true"/"false" */
+/* A 'close' event's hadError: "true"/"false", or "undefined" when Node
+ * emits 'close' without an argument (has_had_error false). */
+const char *tr_had_error(const nnet_event_t *ev);
 const char *tr_err(const nnet_error_t *e); /* fmtErr(e) */
 const char *tr_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Node's family string for 4/6: "IPv4"/"IPv6"; anything else "undefined". */

@@ -97,7 +97,7 @@ static void on_error(const nnet_event_t *ev, void *ctx) {
 static void on_close(const nnet_event_t *ev, void *ctx) {
   watch_t *w = ctx;
   report(w);
-  tr_log(w->who, "close hadError=%s", tr_bool(ev->u.close.had_error));
+  tr_log(w->who, "close hadError=%s", tr_had_error(ev));
 }
 
 static void free_watches(void) {

@@ -57,6 +57,8 @@ static void count_close(const nnet_event_t *ev, void *ctx) {
 static void echo_conn(const nnet_event_t *ev, void *ctx) {
   fx_t *f = ctx;
   nnet_socket_on(ev->u.connection.socket, NNET_EV_CLOSE, count_close, f);
+  /* Node: nothing consumes the data otherwise, so 'end' never comes. */
+  nnet_socket_resume(ev->u.connection.socket);
   nnet_server_close(f->srv, NULL, NULL);
 }
 

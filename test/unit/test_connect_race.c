@@ -37,8 +37,12 @@ static void snap_attempted(const nnet_event_t *ev, void *ctx) {
   }
 }
 
-static void fx_start(fx_t *f, const char *const *answers, int port, int mode,
-                     unsigned delay_ms) {
+/* on_attempt (may be NULL): a 'connectionAttempt' listener added before
+ * connect(), since the custom lookup answers inside it and the first
+ * attempt starts there (as in Node). */
+static void fx_start_with(fx_t *f, const char *const *answers, int port,
+                          int mode, unsigned delay_ms,
+                          nnet_listener_fn on_attempt, void *attempt_ctx) {
   f->fds_before = g_fds_before;
   uv_loop_init(&f->loop);
   nnet_socket_opts_t so;
@@ -46,6 +50,8 @@ static void fx_start(fx_t *f, const char *const *answers, int port, int mode,
   so.loop = &f->loop;
   ck_assert_int_eq(nnet_socket_new(&so, &f->s), 0);
   cu_rec(f->s, &f->r);
+  if (on_attempt)
+    nnet_socket_on(f->s, NNET_EV_CONNECTION_ATTEMPT, on_attempt, attempt_ctx);
   nnet_socket_on(f->s, NNET_EV_CONNECT, snap_attempted, f);
   nnet_socket_on(f->s, NNET_EV_ERROR, snap_attempted, f);
   nnet_connect_opts_t o;
@@ -58,6 +64,11 @@ static void fx_start(fx_t *f, const char *const *answers, int port, int mode,
   o.auto_select_family_attempt_timeout = delay_ms;
   o.happy_eyeballs_mode = mode;
   ck_assert_int_eq(nnet_socket_connect(f->s, &o, NULL, NULL), 0);
+}
+
+static void fx_start(fx_t *f, const char *const *answers, int port, int mode,
+                     unsigned delay_ms) {
+  fx_start_with(f, answers, port, mode, delay_ms, NULL, NULL);
 }
 
 static void fx_finish(fx_t *f) {
@@ -180,9 +191,8 @@ START_TEST(race_destroy_while_racing) {
   int port = cu_listen_pair(&h1, "127.0.0.2", 1, &h2, "127.0.0.4", 1);
   static const char *const ans[] = {"127.0.0.2", "127.0.0.4", NULL};
   fx_t f;
-  fx_start(&f, ans, port, NNET_HE_RACE, 20);
   int n = 0;
-  nnet_socket_on(f.s, NNET_EV_CONNECTION_ATTEMPT, destroy_on_second, &n);
+  fx_start_with(&f, ans, port, NNET_HE_RACE, 20, destroy_on_second, &n);
   nnet_test_run(&f.loop, 5000);
   ck_assert_int_eq(n, 2);
   ck_assert_str_eq(f.r.trace,
@@ -210,8 +220,7 @@ START_TEST(race_slow_first_wins) {
   int port = cu_listen_pair(&slow, "127.0.0.2", 1, &dead, "127.0.0.4", 1);
   static const char *const ans[] = {"127.0.0.2", "127.0.0.4", NULL};
   fx_t f;
-  fx_start(&f, ans, port, NNET_HE_RACE, 20);
-  nnet_socket_on(f.s, NNET_EV_CONNECTION_ATTEMPT, unblock_on_second, &slow);
+  fx_start_with(&f, ans, port, NNET_HE_RACE, 20, unblock_on_second, &slow);
   nnet_test_run(&f.loop, 8000);
   ck_assert_str_eq(f.r.trace,
                    "lookup:127.0.0.2,lookup:127.0.0.4,"

@@ -70,8 +70,12 @@ static inline void trace_fn(const nnet_event_t *ev, void *ctx) {
       return;
   } else if (ev->type == NNET_EV_CLOSE) {
     t->had_error = ev->u.close.had_error;
+    /* Node's hadError: undefined when 'close' comes without it. */
     snprintf(item, sizeof item, "%s:%s/%s", name,
-             ev->u.close.had_error ? "true" : "false", rs);
+             !ev->u.close.has_had_error ? "undefined"
+             : ev->u.close.had_error    ? "true"
+                                        : "false",
+             rs);
   } else if (ev->type == NNET_EV_ERROR) {
     const nnet_error_t *e = ev->u.error;
     t->error_code = e->code;

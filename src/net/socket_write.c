@@ -1,4 +1,5 @@
-/* net.Socket, writable side: Node's stream.Writable state machine on libuv.
+/* net.Socket, writable side: Node's stream.Writable state machine and
+ * Socket._writeGeneric on libuv, from write() straight to the kernel.
  *
  * Node's model, kept exactly: at most one write is in flight; everything
  * written meanwhile (or while corked, or before connect) is buffered, and
@@ -18,7 +19,6 @@
 #include <sys/uio.h>
 
 #include "net/socket_internal.h"
-#include "stream/decoder.h"
 
 enum { MAX_IOV = 64 };
 
@@ -30,6 +30,27 @@ static nnet__wstate_t *ws_get(nnet_socket_t *s) {
 
 static bool has_queue(const nnet_socket_t *s) {
   return s->ws != NULL && s->ws->wq_head != NULL;
+}
+
+/* The queue waits for the internal 'connect' listener (Node: the first
+ * write is pending on once('connect'), later ones buffered behind it). */
+static bool waits_connect(const nnet_socket_t *s) {
+  return s->ws != NULL && s->ws->connect_armed;
+}
+
+/* The queue may go to the kernel now: connected, nothing in flight, not
+ * corked, not waiting for the internal 'connect' listener. */
+static bool can_send_queued(const nnet_socket_t *s) {
+  const uint32_t need = NNET__S_CONNECTED | NNET__S_HANDLE_INIT;
+  if ((s->flags & need) != need) return false;
+  if (s->flags & (NNET__S_WRITING | NNET__S_DESTROYED)) return false;
+  return nnet__socket_corked(s) == 0 && !waits_connect(s);
+}
+
+/* A new write may go straight to the kernel (the fast path): as above,
+ * and nothing queued before it. */
+static bool can_send(const nnet_socket_t *s) {
+  return can_send_queued(s) && !has_queue(s);
 }
 
 /* ---- due callbacks ---- */
@@ -195,14 +216,8 @@ static void start_batch(nnet_socket_t *s) {
   }
 }
 
-static bool can_send(const nnet_socket_t *s) {
-  const uint32_t need = NNET__S_CONNECTED | NNET__S_HANDLE_INIT;
-  if ((s->flags & need) != need) return false;
-  if (s->flags & (NNET__S_WRITING | NNET__S_DESTROYED)) return false;
-  return nnet__socket_corked(s) == 0 && !has_queue(s);
-}
-
 void nnet__writable_flush(nnet_socket_t *s) {
+  if (waits_connect(s)) return;
   if (has_queue(s) && !(s->flags & NNET__S_WRITING) &&
       nnet__socket_corked(s) == 0 && (s->flags & NNET__S_CONNECTED) &&
       !nnet__socket_dead(s))
@@ -266,11 +281,22 @@ static ssize_t try_send(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs) {
   return -errno;
 }
 
-static bool can_send_queued(const nnet_socket_t *s) {
-  const uint32_t need = NNET__S_CONNECTED | NNET__S_HANDLE_INIT;
-  if ((s->flags & need) != need) return false;
-  if (s->flags & (NNET__S_WRITING | NNET__S_DESTROYED)) return false;
-  return nnet__socket_corked(s) == 0;
+static void on_connect_flush(const nnet_event_t *ev, void *ctx);
+
+/* Node's _writeGeneric while connecting: the first write handed to the
+ * socket (not corked) waits on a 'connect' listener registered now, so
+ * 'connect' listeners added after this write already see it sent. Out of
+ * memory for the listener: nnet__writable_flush_connected() sends the
+ * queue after every 'connect' listener instead. */
+static void wait_connect(nnet_socket_t *s) {
+  nnet__wstate_t *ws = s->ws;
+  if (ws->connect_armed || nnet__socket_corked(s) != 0) return;
+  if ((s->flags & (NNET__S_CONNECTING | NNET__S_CONNECTED)) !=
+      NNET__S_CONNECTING)
+    return;
+  if (nnet__emitter_on(&s->em, NNET_EV_CONNECT, on_connect_flush, NULL, 1, 0) ==
+      0)
+    ws->connect_armed = true;
 }
 
 /* Node: write after end(). With allowHalfOpen false and the peer gone it
@@ -336,6 +362,7 @@ static int write_bufs(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
   s->bytes_written += total;
   s->wlen += total;
   wq_push(ws, w);
+  if (!(s->flags & NNET__S_CONNECTED)) wait_connect(s);
   if (sent > 0) nnet__timeout_touch(s);
   /* Node computes write()'s result after _write() ran. */
   int ret = s->wlen < nnet__socket_hwm(s) ? 1 : 0;
@@ -379,7 +406,9 @@ void nnet_socket_cork(nnet_socket_t *s) {
 void nnet_socket_uncork(nnet_socket_t *s) {
   nnet__sockext_t *x = s->ext;
   if (x == NULL || x->corked == 0) return;
-  if (--x->corked == 0) nnet__writable_flush(s);
+  if (--x->corked > 0) return;
+  if (has_queue(s) && !(s->flags & NNET__S_CONNECTED)) wait_connect(s);
+  nnet__writable_flush(s);
 }
 
 /* ---- end(), shutdown and 'finish' ---- */
@@ -537,15 +566,16 @@ static void skip_sent(nnet__wstate_t *ws, size_t sent) {
   }
 }
 
-/* Node writes the queue from a 'connect' listener, outside any write()
- * call, so a synchronous completion runs afterWrite at once: 'drain' and
- * the callbacks come before 'ready', as write_cb() would run them. */
-void nnet__writable_flush_connected(nnet_socket_t *s) {
+/* The internal 'connect' listener: Node's once('connect') of the first
+ * queued write. It runs outside any write() call, so a synchronous
+ * completion runs afterWrite at once: 'drain' and the first write's
+ * callback come here; the writes buffered behind it went out with it
+ * (Node's clearBuffer, a synchronous writev) and their callbacks come on
+ * the next tick, after 'ready'. What the kernel does not take at once goes
+ * through uv_write as any batch. */
+static void connect_flush(nnet_socket_t *s) {
   nnet__wstate_t *ws = s->ws;
-  if (ws == NULL) {
-    nnet__writable_flush(s);
-    return;
-  }
+  ws->connect_armed = false;
   uv_buf_t bufs[MAX_IOV];
   size_t n = 0, total = 0;
   nnet__wreq_t *w = ws->wq_head;
@@ -560,17 +590,40 @@ void nnet__writable_flush_connected(nnet_socket_t *s) {
     nnet__writable_flush(s); /* errors surface through uv_write */
     return;
   }
-  nnet__wreq_t *batch = ws->wq_head;
+  nnet__wreq_t *first = ws->wq_head;
   ws->wq_head = ws->wq_tail = NULL;
-  for (w = batch; w; w = w->next) s->wlen -= w->len;
+  for (w = first; w; w = w->next) s->wlen -= w->len;
   nnet__socket_hold(s);
   nnet__timeout_touch(s);
-  maybe_drain(s);
-  for (nnet__wreq_t *next; batch; batch = next) {
-    next = batch->next;
-    if (batch->cb) batch->cb(s, 0, batch->ctx);
-    nnet__free(batch);
+  bool later = false;
+  for (nnet__wreq_t *next, *r = first->next; r; r = next) {
+    next = r->next;
+    if (r->cb && push_done(s, r->cb, r->ctx, 0) == 0)
+      later = true;
+    else if (r->cb)
+      r->cb(s, 0, r->ctx); /* out of memory: at least call it once */
+    nnet__free(r);
   }
+  if (later) schedule_done(s);
+  maybe_drain(s);
+  if (first->cb) first->cb(s, 0, first->ctx);
+  nnet__free(first);
   nnet__writable_maybe_finish(s);
   nnet__socket_unhold(s);
+}
+
+static void on_connect_flush(const nnet_event_t *ev, void *ctx) {
+  nnet_socket_t *s = ev->target;
+  (void)ctx;
+  if (waits_connect(s) && !nnet__socket_dead(s)) connect_flush(s);
+}
+
+/* After the 'connect' listeners: what the internal listener did not send
+ * (its registration failed or it was removed; writes made before connect()
+ * was called; end() while connecting). */
+void nnet__writable_flush_connected(nnet_socket_t *s) {
+  if (waits_connect(s))
+    connect_flush(s);
+  else
+    nnet__writable_flush(s);
 }

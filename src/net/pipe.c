@@ -1,0 +1,231 @@
+/* readable.pipe() and stream.pipeline() for sockets, on the listener API.
+ *
+ * pipe: Node's Readable.prototype.pipe (lib/internal/streams/readable.js),
+ * listener for listener. A pipe is a record in the source's list (Node's
+ * readableState.pipes, in ext->pipes); its `await_drain` flag is Node's
+ * awaitDrainWriters membership. Beyond Node, a 'close' listener on the
+ * source drops the record silently (JS leaves that to the GC).
+ *
+ * pipeline: Node's pipelineImpl for two streams (lib/internal/streams/
+ * pipeline.js): pipe(src, dst, {end: false}), an 'end' listener that ends
+ * dst, and end-of-stream watchers on both sides; `pending` is Node's
+ * finishCount, the first error destroys whatever has not finished. */
+#include <string.h>
+
+#include "net/socket_internal.h"
+
+/* ---- pipe ---- */
+
+typedef struct nnet__pipe_s {
+  struct nnet__pipe_s *next; /* in src's ext->pipes */
+  nnet_socket_t *src, *dst;
+  unsigned refs; /* the list (until cleanup), a pending end job */
+  bool end;
+  bool cleaned;     /* listeners removed, out of the list */
+  bool ondrain;     /* the 'drain' listener was added */
+  bool await_drain; /* src paused for this dst (awaitDrainWriters) */
+} nnet__pipe_t;
+
+static void pipe_unref(nnet__pipe_t *p) {
+  if (--p->refs == 0) nnet__free(p);
+}
+
+static nnet__pipe_t **pipes_of(nnet_socket_t *src) {
+  return src->ext ? &src->ext->pipes : NULL;
+}
+
+/* Take p out of src's list; false if it was not there. */
+static bool pipe_unlink(nnet__pipe_t *p) {
+  nnet__pipe_t **pp = pipes_of(p->src);
+  for (; pp && *pp; pp = &(*pp)->next)
+    if (*pp == p) {
+      *pp = p->next;
+      p->next = NULL;
+      return true;
+    }
+  return false;
+}
+
+/* Node's pipeOnDrain: resume once no destination is still awaited. */
+static void pipe_on_drain(const nnet_event_t *ev, void *ctx) {
+  nnet__pipe_t *p = ctx;
+  p->await_drain = false;
+  nnet__pipe_t **head = pipes_of(p->src);
+  for (nnet__pipe_t *q = head ? *head : NULL; q; q = q->next)
+    if (q->await_drain) return;
+  if (nnet_socket_listener_count(p->src, NNET_EV_DATA) > 0)
+    nnet_socket_resume(p->src);
+}
+
+static void pipe_on_data(const nnet_event_t *ev, void *ctx);
+static void pipe_on_end(const nnet_event_t *ev, void *ctx);
+static void pipe_on_src_close(const nnet_event_t *ev, void *ctx);
+static void pipe_on_dst_error(const nnet_event_t *ev, void *ctx);
+static void pipe_on_dst_close(const nnet_event_t *ev, void *ctx);
+
+/* Node's cleanup(): every listener goes; a destination still awaited
+ * counts as drained. Drops the list's reference. */
+static void pipe_cleanup(nnet__pipe_t *p) {
+  nnet_socket_off(p->dst, NNET_EV_CLOSE, pipe_on_dst_close, p);
+  nnet_socket_off(p->dst, NNET_EV_FINISH, pipe_on_dst_close, p);
+  if (p->ondrain) nnet_socket_off(p->dst, NNET_EV_DRAIN, pipe_on_drain, p);
+  nnet_socket_off(p->dst, NNET_EV_ERROR, pipe_on_dst_error, p);
+  nnet_socket_off(p->src, NNET_EV_END, pipe_on_end, p);
+  nnet_socket_off(p->src, NNET_EV_DATA, pipe_on_data, p);
+  nnet_socket_off(p->src, NNET_EV_CLOSE, pipe_on_src_close, p);
+  p->cleaned = true;
+  if (p->ondrain && p->await_drain) pipe_on_drain(NULL, p);
+  pipe_unref(p);
+}
+
+static void emit_pipe_event(nnet__pipe_t *p, nnet_event_type_t type) {
+  nnet_event_t ev;
+  memset(&ev, 0, sizeof(ev));
+  ev.type = type;
+  ev.u.pipe.source = p->src;
+  nnet__socket_emit(p->dst, &ev);
+}
+
+/* Node's src.unpipe(dest) for one record already out of the list. */
+static void pipe_unpiped(nnet__pipe_t *p) {
+  emit_pipe_event(p, NNET_EV_UNPIPE);
+  pipe_cleanup(p);
+}
+
+static void pipe_pause(nnet__pipe_t *p) {
+  if (!p->cleaned) {
+    p->await_drain = true;
+    nnet_socket_pause(p->src);
+  }
+  if (!p->ondrain) {
+    p->ondrain = true;
+    nnet_socket_on(p->dst, NNET_EV_DRAIN, pipe_on_drain, p);
+  }
+}
+
+static void pipe_on_data(const nnet_event_t *ev, void *ctx) {
+  nnet__pipe_t *p = ctx;
+  /* Decoded text (setEncoding) is UTF-8: Node writes it as utf8 too. */
+  if (nnet_socket_write(p->dst, ev->u.data.base, ev->u.data.len, NULL, NULL) <=
+      0)
+    pipe_pause(p);
+}
+
+/* Node: onend (dest.end()) or, with {end: false}, unpipe. */
+static void pipe_on_end(const nnet_event_t *ev, void *ctx) {
+  nnet__pipe_t *p = ctx;
+  if (p->end)
+    nnet_socket_end(p->dst, NULL, 0, NULL, NULL);
+  else
+    nnet_socket_unpipe(p->src, p->dst);
+}
+
+static void pipe_end_job(void *arg) {
+  nnet__pipe_t *p = arg;
+  if (!p->cleaned) pipe_on_end(NULL, p);
+  pipe_unref(p);
+}
+
+static void pipe_on_src_close(const nnet_event_t *ev, void *ctx) {
+  nnet__pipe_t *p = ctx;
+  pipe_unlink(p);
+  pipe_cleanup(p);
+}
+
+/* Node's onerror: unpipe; with no other 'error' listener the error is
+ * still uncaught (Node re-emits it on the destination). */
+static void pipe_on_dst_error(const nnet_event_t *ev, void *ctx) {
+  nnet__pipe_t *p = ctx;
+  nnet_socket_t *dst = p->dst;
+  nnet_socket_unpipe(p->src, dst);
+  nnet_socket_off(dst, NNET_EV_ERROR, pipe_on_dst_error, p);
+  if (nnet_socket_listener_count(dst, NNET_EV_ERROR) == 0)
+    nnet__uncaught_error(dst, ev->u.error);
+}
+
+/* Node's onclose and onfinish (each removes the other, then unpipes). */
+static void pipe_on_dst_close(const nnet_event_t *ev, void *ctx) {
+  nnet__pipe_t *p = ctx;
+  nnet_socket_unpipe(p->src, p->dst);
+}
+
+void nnet_pipe_opts_init(nnet_pipe_opts_t *o) {
+  memset(o, 0, sizeof(*o));
+  o->end = true;
+}
+
+static int pipe_listen(nnet__pipe_t *p) {
+  nnet_socket_t *src = p->src, *dst = p->dst;
+  int rc = 0;
+  if (!nnet_socket_readable_ended(src))
+    rc = nnet_socket_once(src, NNET_EV_END, pipe_on_end, p);
+  if (rc == 0) rc = nnet_socket_on(src, NNET_EV_DATA, pipe_on_data, p);
+  if (rc == 0)
+    rc = nnet_socket_prepend(dst, NNET_EV_ERROR, pipe_on_dst_error, p);
+  if (rc == 0) rc = nnet_socket_once(dst, NNET_EV_CLOSE, pipe_on_dst_close, p);
+  if (rc == 0) rc = nnet_socket_once(dst, NNET_EV_FINISH, pipe_on_dst_close, p);
+  if (rc == 0) rc = nnet_socket_on(src, NNET_EV_CLOSE, pipe_on_src_close, p);
+  return rc;
+}
+
+int nnet_socket_pipe(nnet_socket_t *src, nnet_socket_t *dst,
+                     const nnet_pipe_opts_t *opts) {
+  if (!src || !dst || src == dst) return UV_EINVAL;
+  nnet__sockext_t *x = nnet__socket_ext(src);
+  nnet__pipe_t *p = x ? nnet__calloc(1, sizeof(*p)) : NULL;
+  if (!p) return UV_ENOMEM;
+  p->src = src;
+  p->dst = dst;
+  p->end = opts ? opts->end : true;
+  p->refs = 1;
+  bool ended = nnet_socket_readable_ended(src);
+  if (ended && nnet_next_tick(nnet_socket_loop(src), pipe_end_job, p) == 0)
+    p->refs++;
+  else if (ended) {
+    nnet__free(p);
+    return UV_ENOMEM;
+  }
+  nnet__pipe_t **pp = &x->pipes; /* appended: unpipe takes the first */
+  while (*pp) pp = &(*pp)->next;
+  *pp = p;
+  if (pipe_listen(p) != 0) {
+    pipe_unlink(p);
+    pipe_cleanup(p); /* a pending end job sees `cleaned` */
+    return UV_ENOMEM;
+  }
+  nnet__socket_hold(src);
+  emit_pipe_event(p, NNET_EV_PIPE);
+  if (!p->cleaned) {
+    if (nnet_socket_writable_need_drain(dst))
+      pipe_pause(p);
+    else if (nnet_socket_readable_flowing(src) != 1)
+      nnet_socket_resume(src);
+  }
+  nnet__socket_unhold(src);
+  return 0;
+}
+
+int nnet_socket_unpipe(nnet_socket_t *src, nnet_socket_t *dst) {
+  if (!src) return UV_EINVAL;
+  nnet__pipe_t **pp = pipes_of(src), *taken = NULL;
+  while (pp && *pp && dst && (*pp)->dst != dst) pp = &(*pp)->next;
+  if (!pp || !*pp) return 0;
+  if (dst) { /* one record */
+    taken = *pp;
+    *pp = taken->next;
+    taken->next = NULL;
+  } else { /* all of them */
+    taken = *pp;
+    *pp = NULL;
+  }
+  nnet__socket_hold(src);
+  if (!*pipes_of(src)) nnet_socket_pause(src);
+  while (taken) {
+    nnet__pipe_t *next = taken->next;
+    taken->next = NULL;
+    pipe_unpiped(taken);
+    taken = next;
+  }
+  nnet__socket_unhold(src);
+  return 0;
+}
