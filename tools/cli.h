@@ -51,5 +51,7 @@ int cmd_listen(int argc, char **argv);
 void help_listen(void);
 int cmd_echo(int argc, char **argv);
 void help_echo(void);
+int cmd_proxy(int argc, char **argv);
+void help_proxy(void);
 
 #endif

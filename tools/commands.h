@@ -16,6 +16,8 @@ static const cli_command_t cli_commands[] = {
      cmd_listen, help_listen},
     {"echo", "echo server on 127.0.0.1:PORT [and UNIXPATH]", cmd_echo,
      help_echo},
+    {"proxy", "proxy LISTEN to TARGET (TCP or Unix), both ways", cmd_proxy,
+     help_proxy},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -160,9 +160,8 @@ NNET_EXTERN int nnet_blocklist_to_json(const nnet_blocklist_t *bl, char *buf,
  * "JSON: expected ',' or ']' at offset 17" or
  * "rule 2 of 3 (\"Range: IPv4 9.0.0.0-1.0.0.0\"): not a BlockList rule".
  * err may be NULL. */
-NNET_EXTERN int nnet_blocklist_from_json(nnet_blocklist_t *bl,
-                                         const char *json, char *err,
-                                         size_t err_size);
+NNET_EXTERN int nnet_blocklist_from_json(nnet_blocklist_t *bl, const char *json,
+                                         char *err, size_t err_size);
 /* Node (>= 26): blockList.fromJSON(array): the same from rule strings in
  * to_json() order; on error nothing is added and *bad (if not NULL) is the
  * index of the first bad rule. */
@@ -172,9 +171,9 @@ NNET_EXTERN int nnet_blocklist_add_rules(nnet_blocklist_t *bl,
 /* Node (>= 26): BlockList.PRIVATE_RANGES, the eight CIDRs in Node's order,
  * as initializers: const char *r[] = {NNET_BLOCKLIST_PRIVATE_RANGES};
  * nnet_blocklist_add_cidrs(bl, r, NNET_BLOCKLIST_PRIVATE_RANGES_COUNT). */
-#define NNET_BLOCKLIST_PRIVATE_RANGES                                      \
-  "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",        \
-      "::1/128", "169.254.0.0/16", "fe80::/10", "fc00::/7"
+#define NNET_BLOCKLIST_PRIVATE_RANGES                                        \
+  "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "::1/128", \
+      "169.254.0.0/16", "fe80::/10", "fc00::/7"
 #define NNET_BLOCKLIST_PRIVATE_RANGES_COUNT 8
 
 /* Remove every rule. */

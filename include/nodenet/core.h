@@ -52,6 +52,10 @@ typedef struct nnet_error_s {
   const struct nnet_error_s *errors; /* AggregateError parts, or NULL */
   size_t n_errors;
   bool has_port; /* Node: 'port' in err (see above) */
+  /* Room to grow without an ABI break (docs/versioning.md): callers also
+   * pass this struct in (nnet_lookup_fail, nnet_socket_destroy_error), so
+   * a new field takes a slot whose zero means "absent". Leave zeroed. */
+  void *reserved_[4];
 } nnet_error_t;
 
 /* ---- Events ---------------------------------------------------------------

@@ -369,7 +369,11 @@ NNET_EXTERN void nnet_connect_opts_init(nnet_connect_opts_t *o);
 
 /* Node: new net.Socket([options]). opts NULL: defaults on the default
  * loop. Not connected yet unless opts->fd is given (then it is open at
- * once and reads start; the descriptor belongs to the socket). The socket
+ * once and reads start; the descriptor belongs to the socket). A
+ * descriptor not connected yet (bound, say) is connected by
+ * nnet_socket_connect() in place, as Node connects through the handle
+ * (call it before the loop runs: Node's first read of an unconnected
+ * socket fails and destroys it). The socket
  * is freed after its 'close' unless retained; one never connected and
  * never destroyed stays until nnet_socket_destroy(). Returns 0 (*out set),
  * NNET_ERR_INVALID_FD_TYPE (fd not a TCP/Unix socket), a uv_*_open error,
@@ -407,7 +411,12 @@ NNET_EXTERN int nnet_create_connection_path(uv_loop_t *loop, const char *path,
  * queued and sent after the 'connect' listeners, before 'ready'. Returns
  * 0 or the synchronous errors of nnet_create_connection(), plus
  * UV_EALREADY (already connecting), UV_EISCONN (connected, or opened from
- * an fd), UV_EBUSY (destroyed but 'close' not yet emitted). */
+ * a connected fd), UV_EBUSY (destroyed but 'close' not yet emitted).
+ * Opened from an fd that is not connected (nnet_socket_new): connects that
+ * descriptor (a bound address or port stays; with autoSelectFamily trying
+ * several addresses, as Node's new handles, the winner replaces it under
+ * the same number); a path needs a Unix fd and a port a TCP one, else
+ * NNET_ERR_INVALID_HANDLE_TYPE. */
 NNET_EXTERN int nnet_socket_connect(nnet_socket_t *s,
                                     const nnet_connect_opts_t *opts,
                                     nnet_listener_fn connect_listener,
@@ -605,8 +614,11 @@ NNET_EXTERN const nnet_error_t *nnet_socket_errored(const nnet_socket_t *s);
 NNET_EXTERN int nnet_socket_address(const nnet_socket_t *s,
                                     nnet_socketaddress_t *out);
 /* Node: socket.remoteAddress / remotePort / remoteFamily as one value.
- * Returns 0, UV_ENOTCONN (not connected), UV_EBADF after destroy (Node:
- * undefined) or UV_ENOTSUP on a pipe. */
+ * As Node's _peername, the first value read while connected is kept: it
+ * is still returned after destroy and in 'close' (until connect() starts
+ * over). Returns 0, UV_ENOTCONN (not connected, or connecting), UV_EBADF
+ * after destroy when it was never read while connected (Node: undefined)
+ * or UV_ENOTSUP on a pipe. */
 NNET_EXTERN int nnet_socket_remote_address(const nnet_socket_t *s,
                                            nnet_socketaddress_t *out);
 /* Node: socket.autoSelectFamilyAttemptedAddresses ("IP:PORT" strings, in
@@ -684,11 +696,16 @@ NNET_EXTERN void nnet_pipe_opts_init(nnet_pipe_opts_t *o);
  * nnet_socket_unpipe(), src's 'end' with end false, dst's 'finish',
  * 'close' or 'error'. An error on dst unpipes; if dst has no other
  * 'error' listener it is then an uncaught error, as in Node. An error or
- * close of src does not touch dst (use nnet_pipeline()); the pipe is
- * dropped silently at src's 'close'. One source may pipe to several
- * destinations (it resumes when every one has drained). opts NULL:
- * defaults. Returns 0, UV_EINVAL (src or dst NULL, src == dst) or
- * UV_ENOMEM (nothing done). */
+ * close of src does not touch dst (use nnet_pipeline()). A src that
+ * closes after its 'end' stays piped (its memory kept) until dst's
+ * 'finish', 'close' or 'error', as in Node; one destroyed before its
+ * 'end' drops the pipe at its 'close', without 'unpipe' (beyond Node,
+ * which keeps it as long as dst lives). One source may pipe to several
+ * destinations (it resumes when every one has drained), and to itself
+ * (Node's echo idiom socket.pipe(socket)). A chunk whose 'data' emit had
+ * begun before an unpipe is still written (Node's emit snapshot). opts
+ * NULL: defaults. Returns 0, UV_EINVAL (src or dst NULL) or UV_ENOMEM
+ * (nothing done). */
 NNET_EXTERN int nnet_socket_pipe(nnet_socket_t *src, nnet_socket_t *dst,
                                  const nnet_pipe_opts_t *opts);
 /* Node: src.unpipe([dst]). Removes the pipe to dst (the earliest made, if

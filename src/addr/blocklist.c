@@ -55,9 +55,9 @@ struct nnet_blocklist_s {
   char *text; /* every rule's string, NUL-terminated, appended */
   size_t text_len, text_cap, text_garbage;
   atomic_bool allow_list;
-  atomic_int dirty;              /* rules changed since the index was built */
-  _Atomic(index_box_t *) index;  /* current index, NULL before the first */
-  atomic_uint readers;           /* checks in progress */
+  atomic_int dirty;               /* rules changed since the index was built */
+  _Atomic(index_box_t *) index;   /* current index, NULL before the first */
+  atomic_uint readers;            /* checks in progress */
   _Atomic(index_box_t *) retired; /* swapped out, waiting for readers == 0 */
 };
 
@@ -287,9 +287,8 @@ static int rebuild_locked(nnet_blocklist_t *bl) {
 }
 
 static int answer(const nnet_blocklist_t *bl, int covered) {
-  return atomic_load_explicit(&bl->allow_list, memory_order_relaxed)
-             ? !covered
-             : covered;
+  return atomic_load_explicit(&bl->allow_list, memory_order_relaxed) ? !covered
+                                                                     : covered;
 }
 
 /* The last check to leave frees what mutations retired meanwhile; it only
@@ -515,8 +514,7 @@ static int push_all(nnet_blocklist_t *bl, rule_t *rules, size_t n) {
   return err;
 }
 
-typedef int (*parse_one_fn)(const char *text, nnet_family_t family,
-                            rule_t *r);
+typedef int (*parse_one_fn)(const char *text, nnet_family_t family, rule_t *r);
 
 /* Parses every entry first, so a bad one leaves the list unchanged (Node
  * 26's addAddresses/addCIDRs do the same). *bad: the failing index. */
@@ -576,7 +574,8 @@ static int parse_rule_text(const char *text, nnet_family_t unused, rule_t *r) {
     *sep++ = '\0';
     if (k == RULE_RANGE) return parse_range(buf, sep, family, r);
     if (sep[0] < '0' || sep[0] > '9' || strlen(sep) > 3 ||
-        (sep[0] == '0' && sep[1] != '\0') || strspn(sep, "0123456789") != strlen(sep))
+        (sep[0] == '0' && sep[1] != '\0') ||
+        strspn(sep, "0123456789") != strlen(sep))
       break;
     return parse_subnet(buf, atoi(sep), family, r);
   }
@@ -645,8 +644,8 @@ int nnet_blocklist_to_json(const nnet_blocklist_t *cbl, char *buf,
   return need > INT_MAX ? UV_E2BIG : (int)need;
 }
 
-int nnet_blocklist_from_json(nnet_blocklist_t *bl, const char *json,
-                             char *err, size_t err_size) {
+int nnet_blocklist_from_json(nnet_blocklist_t *bl, const char *json, char *err,
+                             size_t err_size) {
   char **items = NULL;
   size_t n = 0, bad = 0;
   if (err && err_size) err[0] = '\0';
@@ -656,9 +655,9 @@ int nnet_blocklist_from_json(nnet_blocklist_t *bl, const char *json,
   rc = nnet_blocklist_add_rules(bl, (const char *const *)items, n, &bad);
   if (rc != 0 && err && err_size)
     snprintf(err, err_size, "rule %zu of %zu (\"%.60s\"): %s", bad + 1, n,
-             items[bad], rc == NNET_ERR_INVALID_ARG_VALUE
-                             ? "not a BlockList rule"
-                             : nnet_strerror(rc));
+             items[bad],
+             rc == NNET_ERR_INVALID_ARG_VALUE ? "not a BlockList rule"
+                                              : nnet_strerror(rc));
   nnet__json_free_strings(items, n);
   return rc;
 }

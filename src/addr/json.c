@@ -29,10 +29,14 @@ static int hex4(const char *p, unsigned *out) {
   for (int i = 0; i < 4; i++) {
     char ch = p[i];
     v <<= 4;
-    if (ch >= '0' && ch <= '9') v |= (unsigned)(ch - '0');
-    else if (ch >= 'a' && ch <= 'f') v |= (unsigned)(ch - 'a' + 10);
-    else if (ch >= 'A' && ch <= 'F') v |= (unsigned)(ch - 'A' + 10);
-    else return -1;
+    if (ch >= '0' && ch <= '9')
+      v |= (unsigned)(ch - '0');
+    else if (ch >= 'a' && ch <= 'f')
+      v |= (unsigned)(ch - 'a' + 10);
+    else if (ch >= 'A' && ch <= 'F')
+      v |= (unsigned)(ch - 'A' + 10);
+    else
+      return -1;
   }
   *out = v;
   return 0;
@@ -96,9 +100,12 @@ static int parse_string(cursor_t *c, char **out) {
   while (*c->p != '"') {
     unsigned char ch = (unsigned char)*c->p;
     int rc = 0;
-    if (ch < 0x20) rc = fail(c, "control character in a string");
-    else if (ch == '\\') c->p++, rc = unescape(c, o, &len);
-    else o[len++] = (char)ch, c->p++;
+    if (ch < 0x20)
+      rc = fail(c, "control character in a string");
+    else if (ch == '\\')
+      c->p++, rc = unescape(c, o, &len);
+    else
+      o[len++] = (char)ch, c->p++;
     if (rc != 0) {
       nnet__free(o);
       return rc;
@@ -137,7 +144,8 @@ int nnet__json_parse_strings(const char *json, char ***out, size_t *n,
   if (*c.p != '[') return fail(&c, "expected '['");
   c.p++;
   skip_ws(&c);
-  if (*c.p == ']') c.p++;
+  if (*c.p == ']')
+    c.p++;
   else
     for (;;) {
       char *s = NULL;

@@ -188,7 +188,11 @@ static int pipe_connect_now(nnet_socket_t *s, nnet__connect_t *st) {
   memcpy(sun.sun_path, st->path, st->path_len);
   socklen_t slen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
                                st->path_len + (st->path[0] != 0));
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  /* A wrapped descriptor (nnet_socket_new with fd) connects itself. */
+  uv_os_fd_t wrapped;
+  bool own = uv_fileno(&s->h.handle, &wrapped) != 0;
+  int fd = own ? socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)
+               : wrapped;
   if (fd < 0) return -errno;
   int rc;
   do {
@@ -196,9 +200,10 @@ static int pipe_connect_now(nnet_socket_t *s, nnet__connect_t *st) {
   } while (rc != 0 && errno == EINTR);
   if (rc != 0) {
     rc = -errno;
-    close(fd);
+    if (own) close(fd);
     return rc;
   }
+  if (!own) return 0;
   rc = uv_pipe_open(&s->h.pipe, fd);
   if (rc != 0) close(fd);
   return rc;
@@ -282,10 +287,49 @@ static nnet__connect_t *state_new(nnet_socket_t *s,
   return st;
 }
 
+/* A socket opened from a descriptor that is not connected yet (bound,
+ * say): Node's connect() goes through its handle, as for a new one. */
+static bool fd_unconnected(const nnet_socket_t *s) {
+  uv_os_fd_t fd;
+  if (!s->from_fd || nnet__socket_dead(s) || uv_fileno(&s->h.handle, &fd) != 0)
+    return false;
+  struct sockaddr_storage ss;
+  socklen_t len = sizeof(ss);
+  int err = 0;
+  socklen_t elen = sizeof(err);
+  return getpeername(fd, (struct sockaddr *)&ss, &len) != 0 &&
+         errno == ENOTCONN &&
+         getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && err == 0;
+}
+
+/* connect() through a wrapped descriptor: it stops reading until the
+ * connection exists (nnet__socket_on_connected starts it again) and keeps
+ * its handle and the sides nnet_socket_new opened. A path needs a Unix
+ * socket and a port a TCP one (Node aborts on the mismatch). */
+static void reuse_fd_for_connect(nnet_socket_t *s) {
+  nnet__socket_read_stop(s);
+  nnet__socket_forget_peer(s);
+  s->from_fd = false;
+  const uint32_t keep = NNET__S_HALF_OPEN | NNET__S_UNREF | NNET__S_NO_DELAY |
+                        NNET__S_KEEP_ALIVE | NNET__S_PAUSED | NNET__S_FLOWING |
+                        NNET__S_HANDLE_INIT | NNET__S_PIPE | NNET__S_READABLE |
+                        NNET__S_WRITABLE | NNET__S_ENDING | NNET__S_SHUTDOWN |
+                        NNET__S_FINISHED;
+  s->flags &= keep;
+}
+
 /* Node's connect() on a socket that was destroyed: _undestroy(). Only a
- * socket whose 'close' was emitted can start over. */
-static int reset_for_connect(nnet_socket_t *s) {
+ * socket whose 'close' was emitted can start over. *reuse: connect
+ * through the wrapped descriptor already open (fd_unconnected). */
+static int reset_for_connect(nnet_socket_t *s, bool is_pipe, bool *reuse) {
+  *reuse = false;
   if (s->flags & NNET__S_CONNECTING) return UV_EALREADY;
+  if ((s->flags & NNET__S_CONNECTED) && fd_unconnected(s)) {
+    *reuse = true;
+    return is_pipe == ((s->flags & NNET__S_PIPE) != 0)
+               ? 0
+               : NNET_ERR_INVALID_HANDLE_TYPE;
+  }
   if ((s->flags & NNET__S_CONNECTED) && !nnet__socket_dead(s))
     return UV_EISCONN;
   if (nnet__socket_dead(s) && !(s->flags & NNET__S_CLOSED)) return UV_EBUSY;
@@ -296,6 +340,13 @@ static int reset_for_connect(nnet_socket_t *s) {
   if (old) {
     s->connect_state = NULL;
     free_all(old);
+  }
+  /* Node: a destroyed socket gets a new handle, whose bytesRead and
+   * bytesWritten start at 0, and forgets _peername. */
+  if (nnet__socket_dead(s)) {
+    s->bytes_read = s->bytes_written = 0;
+    nnet__socket_forget_peer(s);
+    s->from_fd = false;
   }
   const uint32_t keep = NNET__S_HALF_OPEN | NNET__S_UNREF | NNET__S_NO_DELAY |
                         NNET__S_KEEP_ALIVE | NNET__S_PAUSED | NNET__S_FLOWING |
@@ -353,17 +404,22 @@ int nnet_socket_connect(nnet_socket_t *s, const nnet_connect_opts_t *opts,
                         nnet_listener_fn connect_listener, void *ctx) {
   size_t path_len = 0;
   int rc = validate(opts, &path_len);
-  if (rc == 0) rc = reset_for_connect(s);
+  bool reuse = false;
+  if (rc == 0) rc = reset_for_connect(s, opts->path != NULL, &reuse);
   if (rc != 0) return rc;
   nnet__connect_t *st = state_new(s, opts, path_len);
   if (st == NULL) return UV_ENOMEM;
-  rc = nnet__socket_handle_init(s, opts->path != NULL);
+  if (reuse)
+    reuse_fd_for_connect(s);
+  else
+    rc = nnet__socket_handle_init(s, opts->path != NULL);
   if (rc != 0) {
     free_all(st);
     return rc;
   }
   s->connect_state = st;
-  s->flags |= NNET__S_CONNECTING | NNET__S_READABLE | NNET__S_WRITABLE;
+  s->flags |= NNET__S_CONNECTING;
+  if (!reuse) s->flags |= NNET__S_READABLE | NNET__S_WRITABLE;
   if (connect_listener)
     nnet_socket_once(s, NNET_EV_CONNECT, connect_listener, ctx);
   apply_opts(s, opts);

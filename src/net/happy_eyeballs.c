@@ -9,6 +9,7 @@
  * Attempt handles and timers free themselves in their close callbacks and
  * never touch the socket, so cancelling is just closing them. */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -29,6 +30,9 @@ struct nnet__attempt_s {
    * on `owner` from the close callback, as Node's afterConnectMultiple does
    * when libuv cancels the pending connect. */
   nnet_socket_t *owner;
+  /* fd is the socket's own (a wrapped descriptor connecting): never
+   * closed here */
+  bool borrowed;
   nnet__cand_t cancelled;
   int port;
   nnet__error_t err;
@@ -147,7 +151,7 @@ static void timer_stop(uv_timer_t *t) {
 
 static void attempt_closed_cb(uv_handle_t *h) {
   nnet__attempt_t *a = nnet__container_of(h, nnet__attempt_t, poll);
-  if (a->fd >= 0) close(a->fd);
+  if (a->fd >= 0 && !a->borrowed) close(a->fd);
   nnet_socket_t *s = a->owner;
   if (s) {
     nnet__socket_hold(s);
@@ -259,9 +263,16 @@ static int multi_fail(nnet__connect_t *st, const nnet__cand_t *c,
   return alive(st) ? ATT_FAILED : ATT_DEAD;
 }
 
-static int open_fd(nnet__connect_t *st, const nnet__cand_t *c) {
-  int fd =
-      socket(c->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+/* A socket opened from a descriptor connects through it, as Node's
+ * internalConnect uses the existing handle (*borrowed: the socket's, not
+ * the attempt's). Node's autoSelectFamily path makes new handles. */
+static int open_fd(nnet__connect_t *st, const nnet__cand_t *c, bool *borrowed) {
+  uv_os_fd_t wrapped;
+  *borrowed =
+      !st->multi && uv_fileno(&st->s->h.handle, &wrapped) == 0 && wrapped >= 0;
+  int fd = *borrowed ? wrapped
+                     : socket(c->sa.ss_family,
+                              SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -errno;
   unsigned ut = nnet__sockopt_user_timeout_of(st->s);
   if (ut) (void)setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof(ut));
@@ -296,6 +307,10 @@ static int do_connect(int fd, const nnet__cand_t *c) {
 }
 
 static void poll_cb(uv_poll_t *h, int status, int events);
+
+static void release_fd(int fd, bool borrowed) {
+  if (!borrowed) close(fd);
+}
 
 static nnet__attempt_t *attempt_new(nnet__connect_t *st, size_t idx, int fd) {
   nnet__attempt_t *a = nnet__calloc(1, sizeof(*a));
@@ -336,7 +351,8 @@ static int start_attempt(nnet__connect_t *st, size_t idx) {
   nnet_socket_t *s = st->s;
   const nnet__cand_t *c = &st->cands[idx];
   nnet__error_t e;
-  int fd = open_fd(st, c);
+  bool borrowed;
+  int fd = open_fd(st, c, &borrowed);
   if (fd < 0) {
     nnet__connect_error(&e, fd, "connect", c->text, st->port, NULL);
     return st->multi ? multi_fail(st, c, &e, true) : single_fail(st, &e);
@@ -344,26 +360,26 @@ static int start_attempt(nnet__connect_t *st, size_t idx) {
   const char *la = NULL;
   int rc = bind_local(st, c, fd, &la);
   if (rc != 0) {
-    close(fd);
+    release_fd(fd, borrowed);
     nnet__connect_error(&e, rc, "bind", la, st->local_port, NULL);
     return st->multi ? multi_fail(st, c, &e, false) : single_fail(st, &e);
   }
   if (st->multi && nnet__he_blocked(st, c, &e)) { /* after bind, as Node 22 */
-    close(fd);
+    release_fd(fd, borrowed);
     return multi_fail(st, c, &e, true);
   }
   emit_attempt(st, NNET_EV_CONNECTION_ATTEMPT, c, NULL);
   if (!alive_after_emit(s, st)) {
-    close(fd);
+    release_fd(fd, borrowed);
     return ATT_DEAD;
   }
   if (!st->multi && nnet__he_blocked(st, c, &e)) {
-    close(fd);
+    release_fd(fd, borrowed);
     return single_fail(st, &e);
   }
   size_t ai = st->n_attempted;
   if (st->multi && push_attempted(st, c) != 0) {
-    close(fd);
+    release_fd(fd, borrowed);
     nnet__connect_fail(st->s, UV_ENOMEM, "connect", c->text, st->port);
     return ATT_DEAD;
   }
@@ -372,15 +388,16 @@ static int start_attempt(nnet__connect_t *st, size_t idx) {
     char buf[80];
     nnet__connect_error(&e, rc, "connect", c->text, st->port,
                         sync_details(fd, buf, sizeof(buf)));
-    close(fd);
+    release_fd(fd, borrowed);
     return st->multi ? multi_fail(st, c, &e, true) : single_fail(st, &e);
   }
   nnet__attempt_t *a = attempt_new(st, idx, fd);
   if (a == NULL) {
-    close(fd);
+    release_fd(fd, borrowed);
     nnet__connect_fail(st->s, UV_ENOMEM, "connect", c->text, st->port);
     return ATT_DEAD;
   }
+  a->borrowed = borrowed;
   a->delayed_err = rc;
   a->attempted_index = ai;
   uv_poll_start(&a->poll, UV_WRITABLE, poll_cb);
@@ -401,11 +418,26 @@ static void won(nnet__connect_t *st, nnet__attempt_t *a) {
   if (st->multi)
     move_to_end(st->attempted, st->n_attempted, a->attempted_index);
   int fd = a->fd;
+  bool borrowed = a->borrowed;
   a->fd = -1; /* now the socket's */
   attempt_close(st, a);
-  int rc = uv_tcp_open(&s->h.tcp, fd);
-  if (rc != 0) {
+  uv_os_fd_t wrapped;
+  int rc;
+  if (borrowed) {
+    rc = 0; /* connected through the socket's own descriptor */
+  } else if (uv_fileno(&s->h.handle, &wrapped) == 0) {
+    /* A wrapped descriptor connecting with autoSelectFamily: Node replaces
+     * the handle; here the winner takes over the old descriptor's number
+     * (its close-on-exec flag kept). */
+    int fdfl = fcntl(wrapped, F_GETFD);
+    rc = dup2(fd, wrapped) < 0 ? -errno : 0;
+    if (rc == 0 && fdfl > 0) (void)fcntl(wrapped, F_SETFD, fdfl);
     close(fd);
+  } else {
+    rc = uv_tcp_open(&s->h.tcp, fd);
+    if (rc != 0) close(fd);
+  }
+  if (rc != 0) {
     nnet__connect_fail(s, rc, "connect", st->cands[a->cand].text, st->port);
     return;
   }

@@ -36,8 +36,37 @@ static bool still_connecting(nnet_socket_t *s, nnet__connect_t *st) {
   return !nnet__socket_dead(s) && s->connect_state == st && !st->cancelled;
 }
 
+typedef struct {
+  nnet_socket_t *s;
+  nnet__error_t e;
+} failure_t;
+
+static void failure_job(void *arg) {
+  failure_t *f = arg;
+  nnet__connect_destroy(f->s, &f->e); /* clears e if already destroyed */
+  nnet__socket_unhold(f->s);
+  nnet__free(f);
+}
+
+/* Node destroys a socket whose lookup failed (or answered something that
+ * is not an IP) on the next tick (connectErrorNT): until then it is still
+ * connecting, so an end() or write() right after a lookup that failed
+ * inside connect() is queued, not refused. Out of memory for the job:
+ * destroy now. */
 static void fail_with(nnet_socket_t *s, nnet__error_t *e) {
-  nnet__connect_destroy(s, e);
+  failure_t *f = nnet__malloc(sizeof(*f));
+  if (f == NULL) {
+    nnet__connect_destroy(s, e);
+    return;
+  }
+  f->s = s;
+  f->e = *e; /* the owned strings move with it */
+  if (nnet__defer(s->nl, failure_job, f) != 0) {
+    nnet__free(f);
+    nnet__connect_destroy(s, e);
+    return;
+  }
+  nnet__socket_hold(s);
 }
 
 static void answer_failed(nnet_socket_t *s, nnet__connect_t *st,

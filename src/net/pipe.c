@@ -4,12 +4,9 @@
  * listener for listener. A pipe is a record in the source's list (Node's
  * readableState.pipes, in ext->pipes); its `await_drain` flag is Node's
  * awaitDrainWriters membership. Beyond Node, a 'close' listener on the
- * source drops the record silently (JS leaves that to the GC).
- *
- * pipeline: Node's pipelineImpl for two streams (lib/internal/streams/
- * pipeline.js): pipe(src, dst, {end: false}), an 'end' listener that ends
- * dst, and end-of-stream watchers on both sides; `pending` is Node's
- * finishCount, the first error destroys whatever has not finished. */
+ * source ends the record's life (JS leaves that to the GC): see
+ * pipe_on_src_close().
+ * stream.pipeline() is in pipeline.c. */
 #include <string.h>
 
 #include "net/socket_internal.h"
@@ -19,42 +16,54 @@
 typedef struct nnet__pipe_s {
   struct nnet__pipe_s *next; /* in src's ext->pipes */
   nnet_socket_t *src, *dst;
+  uv_loop_t *loop;
   unsigned refs; /* the list (until cleanup), a pending end job */
   bool end;
   bool cleaned;     /* listeners removed, out of the list */
   bool ondrain;     /* the 'drain' listener was added */
   bool await_drain; /* src paused for this dst (awaitDrainWriters) */
+  bool src_closed;  /* src retained past its 'close' (see below) */
 } nnet__pipe_t;
 
+static void pipe_free_job(void *arg) {
+  nnet__free(arg);
+}
+
+/* A listener removed during an emit is still called by that emit (Node's
+ * rule), so a record outlives its cleanup until the current callback has
+ * returned, and its listeners check `cleaned`. Out of memory: leaked,
+ * never freed too early. */
 static void pipe_unref(nnet__pipe_t *p) {
-  if (--p->refs == 0) nnet__free(p);
+  if (--p->refs == 0) nnet_next_tick(p->loop, pipe_free_job, p);
 }
 
 static nnet__pipe_t **pipes_of(nnet_socket_t *src) {
   return src->ext ? &src->ext->pipes : NULL;
 }
 
-/* Take p out of src's list; false if it was not there. */
-static bool pipe_unlink(nnet__pipe_t *p) {
-  nnet__pipe_t **pp = pipes_of(p->src);
-  for (; pp && *pp; pp = &(*pp)->next)
+/* Take p out of src's list (if it is there). */
+static void pipe_unlink(nnet__pipe_t *p) {
+  for (nnet__pipe_t **pp = pipes_of(p->src); pp && *pp; pp = &(*pp)->next)
     if (*pp == p) {
       *pp = p->next;
       p->next = NULL;
-      return true;
+      return;
     }
-  return false;
 }
 
 /* Node's pipeOnDrain: resume once no destination is still awaited. */
-static void pipe_on_drain(const nnet_event_t *ev, void *ctx) {
-  nnet__pipe_t *p = ctx;
+static void pipe_drained(nnet__pipe_t *p) {
   p->await_drain = false;
   nnet__pipe_t **head = pipes_of(p->src);
   for (nnet__pipe_t *q = head ? *head : NULL; q; q = q->next)
     if (q->await_drain) return;
-  if (nnet_socket_listener_count(p->src, NNET_EV_DATA) > 0)
+  if (!p->src_closed && nnet_socket_listener_count(p->src, NNET_EV_DATA) > 0)
     nnet_socket_resume(p->src);
+}
+
+static void pipe_on_drain(const nnet_event_t *ev, void *ctx) {
+  nnet__pipe_t *p = ctx;
+  if (!p->cleaned) pipe_drained(p);
 }
 
 static void pipe_on_data(const nnet_event_t *ev, void *ctx);
@@ -74,7 +83,8 @@ static void pipe_cleanup(nnet__pipe_t *p) {
   nnet_socket_off(p->src, NNET_EV_DATA, pipe_on_data, p);
   nnet_socket_off(p->src, NNET_EV_CLOSE, pipe_on_src_close, p);
   p->cleaned = true;
-  if (p->ondrain && p->await_drain) pipe_on_drain(NULL, p);
+  if (p->ondrain && p->await_drain) pipe_drained(p);
+  if (p->src_closed) nnet_socket_release(p->src); /* under the caller's hold */
   pipe_unref(p);
 }
 
@@ -86,34 +96,36 @@ static void emit_pipe_event(nnet__pipe_t *p, nnet_event_type_t type) {
   nnet__socket_emit(p->dst, &ev);
 }
 
-/* Node's src.unpipe(dest) for one record already out of the list. */
+/* Node's src.unpipe(dest) for one record already out of the list: the
+ * destination's 'unpipe' listeners run, then the pipe's cleanup (its own
+ * 'unpipe' listener in Node). */
 static void pipe_unpiped(nnet__pipe_t *p) {
   emit_pipe_event(p, NNET_EV_UNPIPE);
   pipe_cleanup(p);
 }
 
 static void pipe_pause(nnet__pipe_t *p) {
-  if (!p->cleaned) {
-    p->await_drain = true;
-    nnet_socket_pause(p->src);
-  }
+  p->await_drain = true;
+  nnet_socket_pause(p->src);
   if (!p->ondrain) {
     p->ondrain = true;
     nnet_socket_on(p->dst, NNET_EV_DRAIN, pipe_on_drain, p);
   }
 }
 
+/* Decoded text (setEncoding) is UTF-8: Node writes it as utf8 too. A
+ * chunk whose emit began before an unpipe is still written, as in Node. */
 static void pipe_on_data(const nnet_event_t *ev, void *ctx) {
   nnet__pipe_t *p = ctx;
-  /* Decoded text (setEncoding) is UTF-8: Node writes it as utf8 too. */
-  if (nnet_socket_write(p->dst, ev->u.data.base, ev->u.data.len, NULL, NULL) <=
-      0)
-    pipe_pause(p);
+  int rc =
+      nnet_socket_write(p->dst, ev->u.data.base, ev->u.data.len, NULL, NULL);
+  if (rc <= 0 && !p->cleaned) pipe_pause(p);
 }
 
 /* Node: onend (dest.end()) or, with {end: false}, unpipe. */
 static void pipe_on_end(const nnet_event_t *ev, void *ctx) {
   nnet__pipe_t *p = ctx;
+  if (p->cleaned) return;
   if (p->end)
     nnet_socket_end(p->dst, NULL, 0, NULL, NULL);
   else
@@ -122,12 +134,25 @@ static void pipe_on_end(const nnet_event_t *ev, void *ctx) {
 
 static void pipe_end_job(void *arg) {
   nnet__pipe_t *p = arg;
-  if (!p->cleaned) pipe_on_end(NULL, p);
+  pipe_on_end(NULL, p);
   pipe_unref(p);
 }
 
+/* src is going. After its 'end' (dst ended or ending) the pipe stays, as
+ * in Node, until dst's 'finish', 'close' or 'error' unpipes it: src's
+ * memory is retained until then. Closed without 'end' (destroyed), the
+ * pipe goes now without 'unpipe' (beyond Node, which keeps it as long as
+ * dst lives). */
 static void pipe_on_src_close(const nnet_event_t *ev, void *ctx) {
   nnet__pipe_t *p = ctx;
+  if (p->cleaned) return;
+  if (p->end && p->src != p->dst && nnet_socket_readable_ended(p->src)) {
+    nnet_socket_off(p->src, NNET_EV_DATA, pipe_on_data, p);
+    nnet_socket_off(p->src, NNET_EV_CLOSE, pipe_on_src_close, p);
+    nnet_socket_retain(p->src);
+    p->src_closed = true;
+    return;
+  }
   pipe_unlink(p);
   pipe_cleanup(p);
 }
@@ -137,6 +162,7 @@ static void pipe_on_src_close(const nnet_event_t *ev, void *ctx) {
 static void pipe_on_dst_error(const nnet_event_t *ev, void *ctx) {
   nnet__pipe_t *p = ctx;
   nnet_socket_t *dst = p->dst;
+  if (p->cleaned) return;
   nnet_socket_unpipe(p->src, dst);
   nnet_socket_off(dst, NNET_EV_ERROR, pipe_on_dst_error, p);
   if (nnet_socket_listener_count(dst, NNET_EV_ERROR) == 0)
@@ -146,7 +172,7 @@ static void pipe_on_dst_error(const nnet_event_t *ev, void *ctx) {
 /* Node's onclose and onfinish (each removes the other, then unpipes). */
 static void pipe_on_dst_close(const nnet_event_t *ev, void *ctx) {
   nnet__pipe_t *p = ctx;
-  nnet_socket_unpipe(p->src, p->dst);
+  if (!p->cleaned) nnet_socket_unpipe(p->src, p->dst);
 }
 
 void nnet_pipe_opts_init(nnet_pipe_opts_t *o) {
@@ -170,16 +196,17 @@ static int pipe_listen(nnet__pipe_t *p) {
 
 int nnet_socket_pipe(nnet_socket_t *src, nnet_socket_t *dst,
                      const nnet_pipe_opts_t *opts) {
-  if (!src || !dst || src == dst) return UV_EINVAL;
+  if (!src || !dst) return UV_EINVAL;
   nnet__sockext_t *x = nnet__socket_ext(src);
   nnet__pipe_t *p = x ? nnet__calloc(1, sizeof(*p)) : NULL;
   if (!p) return UV_ENOMEM;
   p->src = src;
   p->dst = dst;
+  p->loop = nnet_socket_loop(src);
   p->end = opts ? opts->end : true;
   p->refs = 1;
   bool ended = nnet_socket_readable_ended(src);
-  if (ended && nnet_next_tick(nnet_socket_loop(src), pipe_end_job, p) == 0)
+  if (ended && nnet_next_tick(p->loop, pipe_end_job, p) == 0)
     p->refs++;
   else if (ended) {
     nnet__free(p);
@@ -219,7 +246,7 @@ int nnet_socket_unpipe(nnet_socket_t *src, nnet_socket_t *dst) {
     *pp = NULL;
   }
   nnet__socket_hold(src);
-  if (!*pipes_of(src)) nnet_socket_pause(src);
+  if (!*pipes_of(src) && !nnet_socket_is_closed(src)) nnet_socket_pause(src);
   while (taken) {
     nnet__pipe_t *next = taken->next;
     taken->next = NULL;

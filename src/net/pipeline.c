@@ -13,7 +13,8 @@
 #include "net/socket_internal.h"
 
 typedef struct {
-  nnet_socket_t *src, *dst;
+  nnet_socket_t *src, *dst; /* each valid until its 'close' */
+  uv_loop_t *loop;
   nnet_pipeline_cb cb;
   void *ctx;
   nnet__error_t err;
@@ -22,6 +23,7 @@ typedef struct {
   bool ended;              /* dst.end() called (pipe()'s `ended`) */
   bool src_eos, dst_eos;   /* each watcher fires once */
   bool src_done, dst_done; /* destroyer's `finished` */
+  bool dst_closed;         /* dst is gone: never touch it again */
   bool destroys_run;       /* the destroys list was emptied */
   bool src_attached, dst_attached, cb_due, end_due;
 } nnet__pipeline_t;
@@ -92,7 +94,7 @@ static void pl_finish(nnet__pipeline_t *pl, const nnet_error_t *err) {
   if (!final) return;
   /* Node's lastStreamCleanup: the last stream keeps no listener. */
   if (!pl->has_err) pl_detach_dst(pl);
-  if (nnet_next_tick(nnet_socket_loop(pl->src), pl_callback_job, pl) == 0)
+  if (nnet_next_tick(pl->loop, pl_callback_job, pl) == 0)
     pl->cb_due = true;
   else if (pl->cb) /* out of memory: call now rather than never */
     pl->cb(pl->has_err ? &pl->err.pub : NULL, pl->ctx);
@@ -124,7 +126,7 @@ static void pl_dst_eos(nnet__pipeline_t *pl, const nnet_error_t *err) {
 static void pl_on_end_dst(const nnet_event_t *ev, void *ctx) {
   nnet__pipeline_t *pl = ctx;
   pl->ended = true;
-  nnet_socket_end(pl->dst, NULL, 0, NULL, NULL);
+  if (!pl->dst_closed) nnet_socket_end(pl->dst, NULL, 0, NULL, NULL);
 }
 
 static void pl_on_src_end(const nnet_event_t *ev, void *ctx) {
@@ -160,7 +162,7 @@ static void pl_on_dst_error(const nnet_event_t *ev, void *ctx) {
  * then the watcher's own close check. */
 static void pl_on_dst_close(const nnet_event_t *ev, void *ctx) {
   nnet__pipeline_t *pl = ctx;
-  pl->dst_done = true;
+  pl->dst_done = pl->dst_closed = true;
   if (!pl->ended) pl_premature(pl);
   if (!pl->dst_eos && !nnet_socket_writable_finished(pl->dst)) {
     pl->dst_eos = true;
@@ -195,8 +197,7 @@ static int pl_attach(nnet__pipeline_t *pl) {
   pl->src_attached = true;
   if (rc == 0 && !nnet_socket_readable_ended(src))
     rc = nnet_socket_once(src, NNET_EV_END, pl_on_end_dst, pl);
-  else if (rc == 0 &&
-           (rc = nnet_next_tick(nnet_socket_loop(src), pl_end_job, pl)) == 0)
+  else if (rc == 0 && (rc = nnet_next_tick(pl->loop, pl_end_job, pl)) == 0)
     pl->end_due = true;
   if (rc == 0) rc = nnet_socket_on(src, NNET_EV_END, pl_on_src_end, pl);
   if (rc == 0) rc = nnet_socket_on(src, NNET_EV_ERROR, pl_on_src_error, pl);
@@ -213,6 +214,7 @@ static int pipeline_start(nnet_socket_t *src, nnet_socket_t *dst,
   if (!pl) return UV_ENOMEM;
   pl->src = src;
   pl->dst = dst;
+  pl->loop = nnet_socket_loop(src);
   pl->cb = cb;
   pl->ctx = ctx;
   pl->pending = 2;

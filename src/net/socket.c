@@ -28,6 +28,7 @@ static void ext_free(nnet_socket_t *s) {
   nnet__free(x->decoder);
   nnet__free(x->rbuf.base);
   nnet__free(x->rq.base);
+  nnet__free(x->peer);
   nnet__free(x);
   s->ext = NULL;
 }
@@ -246,14 +247,16 @@ static void server_forget(nnet_socket_t *s) {
 }
 
 /* Out of memory for the error itself: still report that one failed. */
-static const nnet__error_t oom_error = {
-    {UV_ENOMEM, "Error", "ENOMEM", "Cannot allocate memory", NULL, NULL, -1,
-     NULL, 0, false},
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL};
+static const nnet__error_t oom_error = {{.code = UV_ENOMEM,
+                                         .name = "Error",
+                                         .code_name = "ENOMEM",
+                                         .message = "Cannot allocate memory",
+                                         .port = -1},
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        NULL};
 
 const nnet__error_t *nnet__socket_error(const nnet_socket_t *s) {
   if (s->flags & NNET__S_OOM_ERROR) return &oom_error;
@@ -404,6 +407,7 @@ static int wrap_fd(nnet_socket_t *s, const nnet_socket_opts_t *o) {
     s->flags |= NNET__S_WRITABLE;
   else
     s->flags |= NNET__S_ENDING | NNET__S_SHUTDOWN | NNET__S_FINISHED;
+  s->from_fd = true;
   nnet__socket_on_connected(s);
   return 0;
 }

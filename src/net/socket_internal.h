@@ -32,6 +32,8 @@ void nnet__socket_discard(nnet_socket_t *s);
 /* Peer address of an accepted socket, as Node's remoteAddress/Port/Family
  * (for 'drop' and blockList): 0 or a UV error (pipes: UV_ENOTSUP). */
 int nnet__socket_peer(const nnet_socket_t *s, nnet_socketaddress_t *out);
+/* Drop the cached remote address (connect() on a closed socket). */
+void nnet__socket_forget_peer(nnet_socket_t *s);
 /* Defined by server.c: an accepted socket (handed to 'connection') was
  * destroyed. Called once per socket, synchronously from its destroy (as
  * Node's _destroy decrements server._connections), before its 'close'. */
@@ -152,7 +154,18 @@ typedef struct {
   /* pipe.c: Node's readableState.pipes (this socket as a pipe() source);
    * empty again by the socket's 'close' */
   struct nnet__pipe_s *pipes;
+  /* Node's _peername: the peer address the first time remoteAddress was
+   * read while connected, kept past destroy until a new connect()
+   * (socket_props.c), or NULL */
+  union nnet__peername_u *peer;
 } nnet__sockext_t;
+
+/* A cached TCP peer address (IPv4 or IPv6). */
+typedef union nnet__peername_u {
+  struct sockaddr sa;
+  struct sockaddr_in in;
+  struct sockaddr_in6 in6;
+} nnet__peername_t;
 
 #define NNET__DEFAULT_HWM 16384
 
@@ -179,6 +192,10 @@ struct nnet_socket_s {
   uint16_t pending_closes; /* uv_close callbacks outstanding (a few) */
   /* Node's 'close' without hadError: destroyed while it had no handle */
   bool close_no_arg;
+  /* Opened from an fd (nnet_socket_new) and not connect()ed since: a
+   * connect() goes through that descriptor if it is not connected yet
+   * (connect.c). Fills padding: no size cost. */
+  bool from_fd;
   void *data; /* nnet_socket_set_data() */
   /* Never both: an accepted socket forgets its server when destroyed, and
    * only a destroyed, closed socket can connect() again. NNET__S_ACCEPTED

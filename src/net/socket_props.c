@@ -145,29 +145,59 @@ static int from_sockaddr(const struct sockaddr_storage *ss,
   return UV_EAFNOSUPPORT;
 }
 
-static int tcp_name(const nnet_socket_t *s, nnet_socketaddress_t *out,
-                    bool peer) {
+static int tcp_name_raw(const nnet_socket_t *s, struct sockaddr_storage *ss,
+                        bool peer) {
   if (s->flags & NNET__S_DESTROYED) return UV_EBADF;
   if (!(s->flags & NNET__S_HANDLE_INIT)) return UV_ENOTCONN;
   if (s->flags & NNET__S_PIPE) return UV_ENOTSUP;
-  struct sockaddr_storage ss;
-  int len = sizeof(ss);
-  int rc = peer ? uv_tcp_getpeername(&s->h.tcp, (struct sockaddr *)&ss, &len)
-                : uv_tcp_getsockname(&s->h.tcp, (struct sockaddr *)&ss, &len);
+  int len = sizeof(*ss);
+  int rc = peer ? uv_tcp_getpeername(&s->h.tcp, (struct sockaddr *)ss, &len)
+                : uv_tcp_getsockname(&s->h.tcp, (struct sockaddr *)ss, &len);
   /* No descriptor yet (a connect still racing or looking up): not
    * connected, as Node's undefined remoteAddress. */
-  if (rc == UV_EBADF) rc = UV_ENOTCONN;
-  if (rc != 0) return rc;
-  return from_sockaddr(&ss, out);
+  return rc == UV_EBADF ? UV_ENOTCONN : rc;
+}
+
+static int tcp_name(const nnet_socket_t *s, nnet_socketaddress_t *out,
+                    bool peer) {
+  struct sockaddr_storage ss;
+  int rc = tcp_name_raw(s, &ss, peer);
+  return rc != 0 ? rc : from_sockaddr(&ss, out);
 }
 
 int nnet_socket_address(const nnet_socket_t *s, nnet_socketaddress_t *out) {
   return tcp_name(s, out, false);
 }
 
+/* Node's _getpeername(): the first successful read while connected is
+ * cached (_peername), so a peer read during the connection is still there
+ * in 'close' (and after a reset, when getpeername() fails); one never read
+ * is undefined once the handle is gone. connect() forgets it. Out of
+ * memory only skips the caching. */
 int nnet_socket_remote_address(const nnet_socket_t *s,
                                nnet_socketaddress_t *out) {
-  return tcp_name(s, out, true);
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof(ss));
+  const nnet__peername_t *cached = s->ext ? s->ext->peer : NULL;
+  if (cached != NULL) {
+    memcpy(&ss, cached, sizeof(*cached));
+    return from_sockaddr(&ss, out);
+  }
+  if (s->flags & NNET__S_CONNECTING) return UV_ENOTCONN;
+  int rc = tcp_name_raw(s, &ss, true);
+  if (rc == 0) rc = from_sockaddr(&ss, out);
+  if (rc != 0) return rc;
+  /* The socket is the library's (never const): the getter fills a cache. */
+  nnet__sockext_t *x = nnet__socket_ext((nnet_socket_t *)s);
+  if (x != NULL && (x->peer = nnet__malloc(sizeof(*x->peer))) != NULL)
+    memcpy(x->peer, &ss, sizeof(*x->peer));
+  return 0;
+}
+
+void nnet__socket_forget_peer(nnet_socket_t *s) {
+  if (s->ext == NULL) return;
+  nnet__free(s->ext->peer);
+  s->ext->peer = NULL;
 }
 
 int nnet__socket_peer(const nnet_socket_t *s, nnet_socketaddress_t *out) {

@@ -178,5 +178,44 @@ count=$(tr -d ' ' <"$tmp/bp.count")
   && ok "slow reader: 50 MB delivered, tool RSS ${rss} kB while blocked" \
   || bad "slow reader: rc=$rc count=$count rss=${rss}kB"
 
+# ---- proxy: echo through it over TCP and Unix, a refused target, --block
+expect_rc 0 "proxy --help" "$N" proxy --help
+expect_rc 2 "proxy without a target" "$N" proxy 1
+expect_rc 2 "proxy with a bad target" "$N" proxy 1 127.0.0.1:99999
+expect_rc 2 "proxy --block bad" "$N" proxy --block 300.1.1.1 1 2
+eport=$(freeport)
+"$N" echo "$eport" "$tmp/echo.sock" & pids+=($!)
+for _ in $(seq 100); do [ -S "$tmp/echo.sock" ] && break; sleep 0.05; done
+pport=$(freeport)
+"$N" proxy -v "$pport" "127.0.0.1:$eport" 2>"$tmp/px1.err" & pids+=($!)
+"$N" proxy -v "$tmp/px.sock" "$tmp/echo.sock" 2>"$tmp/px2.err" & pids+=($!)
+mport=$(freeport)
+"$N" proxy -v "127.0.0.1:$mport" "$tmp/echo.sock" 2>"$tmp/px3.err" & pids+=($!)
+waitfor "$tmp/px1.err" listening && waitfor "$tmp/px2.err" listening && waitfor "$tmp/px3.err" listening
+head -c 1000000 /dev/urandom >"$tmp/px.in"
+timeout 20 "$N" connect 127.0.0.1 "$pport" <"$tmp/px.in" >"$tmp/px1.out" && cmp -s "$tmp/px.in" "$tmp/px1.out" \
+  && ok "proxy TCP -> TCP: 1 MB echoed intact" || bad "proxy TCP -> TCP: $(head -c 300 "$tmp/px1.err")"
+timeout 20 "$N" connect --unix "$tmp/px.sock" <"$tmp/px.in" >"$tmp/px2.out" && cmp -s "$tmp/px.in" "$tmp/px2.out" \
+  && ok "proxy Unix -> Unix: 1 MB echoed intact" || bad "proxy Unix -> Unix: $(head -c 300 "$tmp/px2.err")"
+timeout 20 "$N" connect 127.0.0.1 "$mport" <"$tmp/px.in" >"$tmp/px3.out" && cmp -s "$tmp/px.in" "$tmp/px3.out" \
+  && ok "proxy TCP -> Unix: 1 MB echoed intact" || bad "proxy TCP -> Unix: $(head -c 300 "$tmp/px3.err")"
+waitfor "$tmp/px1.err" "#1 closed: 1000000 bytes to 127.0.0.1:$eport, 1000000 back" \
+  && grep -q "#1 connection from 127.0.0.1 port" "$tmp/px1.err" && grep -q "#1 connected to 127.0.0.1:$eport" "$tmp/px1.err" \
+  && ok "proxy -v: connection, connected, closed with the bytes each way" || bad "proxy -v lines: $(cat "$tmp/px1.err")"
+dead=$(freeport) rport=$(freeport)
+"$N" proxy -v "$rport" "127.0.0.1:$dead" 2>"$tmp/px4.err" & pids+=($!)
+waitfor "$tmp/px4.err" listening
+printf 'a' | timeout 10 "$N" connect 127.0.0.1 "$rport" >/dev/null 2>&1
+printf 'b' | timeout 10 "$N" connect 127.0.0.1 "$rport" >/dev/null 2>&1
+waitfor "$tmp/px4.err" "#2 127.0.0.1:$dead: connect ECONNREFUSED 127.0.0.1:$dead (ECONNREFUSED)" \
+  && grep -q "#1 127.0.0.1:$dead: connect ECONNREFUSED" "$tmp/px4.err" \
+  && ok "proxy: a refused target reported per connection" || bad "proxy refused: $(cat "$tmp/px4.err")"
+bport=$(freeport)
+"$N" proxy -v --block 127.0.0.0/8 "$bport" "127.0.0.1:$eport" 2>"$tmp/px5.err" & pids+=($!)
+waitfor "$tmp/px5.err" listening
+out=$(printf 'x' | timeout 10 "$N" connect 127.0.0.1 "$bport" 2>/dev/null)
+[ -z "$out" ] && ! grep -q "connection from" "$tmp/px5.err" \
+  && ok "proxy --block: a blocked client gets nothing" || bad "proxy --block: got '$out': $(cat "$tmp/px5.err")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

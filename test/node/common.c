@@ -23,8 +23,8 @@ _Noreturn void nt_fail_at(const char *file, int line, const char *fmt, ...) {
   _exit(1);
 }
 
-nt_count_t *nt_must_call_at(const char *what, int n, int min,
-                            const char *file, int line) {
+nt_count_t *nt_must_call_at(const char *what, int n, int min, const char *file,
+                            int line) {
   nt_count_t *c = calloc(1, sizeof(*c));
   if (c == NULL) nt_fail_at(file, line, "out of memory");
   *c = (nt_count_t){what, file, line, n, min, 0, counts};
@@ -51,7 +51,8 @@ void nt_must_not_call(const nnet_event_t *ev, void *ctx) {
 
 void nt_expect_error_at(const nnet_error_t *e, const char *code_name,
                         const char *message, const char *file, int line) {
-  if (e == NULL) nt_fail_at(file, line, "expected error %s, got none", code_name);
+  if (e == NULL)
+    nt_fail_at(file, line, "expected error %s, got none", code_name);
   if (code_name && (e->code_name == NULL || strcmp(e->code_name, code_name)))
     nt_fail_at(file, line, "err.code: \"%s\" != \"%s\" (%s)",
                e->code_name ? e->code_name : "(null)", code_name,
@@ -98,7 +99,8 @@ void nt_init(void) {
 const char *nt_tmpdir(void) {
   if (tmpdir[0] == 0) {
     const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/nnet-node-XXXXXX", base ? base : "/tmp");
+    snprintf(tmpdir, sizeof(tmpdir), "%s/nnet-node-XXXXXX",
+             base ? base : "/tmp");
     if (mkdtemp(tmpdir) == NULL) NT_FAIL("mkdtemp %s", tmpdir);
   }
   return tmpdir;

@@ -11,7 +11,8 @@
  *   common.mustSucceed       NT_OK(rc)
  *   common.PIPE              nt_pipe_path()
  *   process.nextTick / setImmediate / setTimeout
- *                            nnet_next_tick / nnet_set_immediate / nt_set_timeout
+ *                            nnet_next_tick / nnet_set_immediate /
+ * nt_set_timeout
  *
  * A failed assertion prints file:line and exits 1; an 'error' nobody listens
  * for (Node: an uncaught exception) fails the test too; a test still
@@ -40,8 +41,8 @@ typedef struct nt_count_s {
 void nt_init(void);
 int nt_finish(void);
 
-nt_count_t *nt_must_call_at(const char *what, int n, int min,
-                            const char *file, int line);
+nt_count_t *nt_must_call_at(const char *what, int n, int min, const char *file,
+                            int line);
 #define NT_MUST_CALL(what, n) nt_must_call_at(what, n, 0, __FILE__, __LINE__)
 #define NT_MUST_CALL_AT_LEAST(what, n) \
   nt_must_call_at(what, -1, n, __FILE__, __LINE__)
@@ -57,26 +58,26 @@ _Noreturn void nt_fail_at(const char *file, int line, const char *fmt, ...)
 #define NT_FAIL(...) nt_fail_at(__FILE__, __LINE__, __VA_ARGS__)
 #define NT_ASSERT(c) \
   ((c) ? (void)0 : nt_fail_at(__FILE__, __LINE__, "assert(%s)", #c))
-#define NT_EQ(a, b)                                                         \
-  do {                                                                      \
-    long long a_ = (long long)(a), b_ = (long long)(b);                     \
-    if (a_ != b_)                                                           \
+#define NT_EQ(a, b)                                                        \
+  do {                                                                     \
+    long long a_ = (long long)(a), b_ = (long long)(b);                    \
+    if (a_ != b_)                                                          \
       nt_fail_at(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, a_, \
-                 b_);                                                       \
+                 b_);                                                      \
   } while (0)
-#define NT_STREQ(a, b)                                                  \
-  do {                                                                  \
-    const char *a_ = (a), *b_ = (b);                                    \
-    if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                \
-      nt_fail_at(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, \
-                 #b, a_ ? a_ : "(null)", b_ ? b_ : "(null)");           \
+#define NT_STREQ(a, b)                                                     \
+  do {                                                                     \
+    const char *a_ = (a), *b_ = (b);                                       \
+    if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                   \
+      nt_fail_at(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, #b, \
+                 a_ ? a_ : "(null)", b_ ? b_ : "(null)");                  \
   } while (0)
 /* common.mustSucceed / assert.ifError: rc must be >= 0. */
-#define NT_OK(rc)                                                         \
-  do {                                                                    \
-    long long r_ = (long long)(rc);                                       \
-    if (r_ < 0)                                                           \
-      nt_fail_at(__FILE__, __LINE__, "%s failed: %lld %s", #rc, r_,       \
+#define NT_OK(rc)                                                        \
+  do {                                                                   \
+    long long r_ = (long long)(rc);                                      \
+    if (r_ < 0)                                                          \
+      nt_fail_at(__FILE__, __LINE__, "%s failed: %lld %s", #rc, r_,      \
                  nnet_err_name((int)r_) ? nnet_err_name((int)r_) : "?"); \
   } while (0)
 /* A returned (thrown) error: rc must be exactly the code. */

@@ -14,7 +14,7 @@ summary() {
   d=$(grep -c '^| test-net-[^|]* | deviation |' "$f" || true)
   x=$(grep -c '^| test-net-[^|]* | fail |' "$f" || true)
   t=$((p + d + x))
-  echo "pass $p, deviation $d, fail $x, n/a $n; pass is $((t ? p * 1000 / t : 0))‰ of the rows that are not n/a"
+  echo "pass $p, deviation $d, fail $x, n/a $n: pass is $(awk -v p="$p" -v t="$t" 'BEGIN { printf "%.1f", t ? 100 * p / t : 0 }')% of the $t rows that are not n/a"
 }
 if [ "${1:-}" != "--check" ]; then
   {
@@ -39,6 +39,8 @@ grep -E '^\| test-net-[^|]* \| (pass|deviation) \|' STATUS.md | cut -d' ' -f2 | 
   while read -r js; do
     [ -f "${js%.*}.c" ] || { echo "status.sh: $js marked ported but ${js%.*}.c is missing"; exit 1; }
   done || bad=1
+grep -E '^\| test-net-[^|]* \| deviation \|' STATUS.md | grep -v 'node-differences.md#' \
+  && { echo "status.sh: deviation rows must link docs/node-differences.md#entry"; bad=1; }
 grep -qF "$(summary STATUS.md)" STATUS.md || { echo "status.sh: summary line out of date"; bad=1; }
 [ $bad -eq 0 ] && echo "status.sh: STATUS.md consistent ($(summary STATUS.md))"
 exit $bad

@@ -16,6 +16,11 @@ static void on_connection(const nnet_event_t *ev, void *ctx) {
 
 static void on_error(const nnet_event_t *ev, void *ctx) {
   NT_HIT(errors);
+  /* The write's error: its message is only in the payload in C. */
+  NT_EXPECT_ERROR(ev->u.error, "EPIPE",
+                  "This socket has been ended by the other party");
+  NT_STREQ(ev->u.error->name, "Error");
+  NT_EQ(write_cbs->calls, 1); /* Node: the callback first, then 'error' */
   has_error = true;
   NT_OK(nnet_server_close(server, NULL, NULL));
 }

@@ -9,7 +9,7 @@
 
 #include "testutil.h"
 
-#define CHECKERS 2
+#define CHECKERS  2
 #define MUTATIONS 4000
 
 typedef struct {
@@ -84,7 +84,8 @@ START_TEST(bl_mutation_while_loops_check) {
                   c[i].wrong);
   }
   /* 10.0.0.0/8 + two thirds of the 4000 addresses (every third removed) */
-  ck_assert_uint_eq(nnet_blocklist_size(bl), 1 + MUTATIONS - (MUTATIONS + 2) / 3);
+  ck_assert_uint_eq(nnet_blocklist_size(bl),
+                    1 + MUTATIONS - (MUTATIONS + 2) / 3);
   nnet_blocklist_free(bl);
 }
 END_TEST

@@ -3,8 +3,10 @@
  * IPV6_TCLASS on IPv6. A value set before connect is kept and applied on
  * connect; out-of-range values are refused and change nothing; a pipe or
  * a destroyed socket only keeps the value. */
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "net/socket_internal.h"
 #include "testutil.h"
@@ -243,6 +245,38 @@ START_TEST(pipe_keeps_value) {
 }
 END_TEST
 
+/* new net.Socket({fd, typeOfService}): applied to the open descriptor at
+ * once (beyond Node, which keeps it for a connect that never comes). */
+START_TEST(fd_socket_option) {
+  uv_loop_t loop;
+  ck_assert_int_eq(uv_loop_init(&loop), 0);
+  struct sockaddr_in sa = {.sin_family = AF_INET};
+  socklen_t len = sizeof sa;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int lfd = socket(AF_INET, SOCK_STREAM, 0);
+  ck_assert_int_ge(lfd, 0);
+  ck_assert_int_eq(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  ck_assert_int_eq(listen(lfd, 1), 0);
+  ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&sa, &len), 0);
+  int cfd = socket(AF_INET, SOCK_STREAM, 0);
+  ck_assert_int_ge(cfd, 0);
+  ck_assert_int_eq(connect(cfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  nnet_socket_opts_t so;
+  nnet_socket_opts_init(&so);
+  so.loop = &loop;
+  so.fd = cfd;
+  so.type_of_service = 0x18;
+  nnet_socket_t *s;
+  ck_assert_int_eq(nnet_socket_new(&so, &s), 0);
+  ck_assert_int_eq(kernel_tos(s, false), 0x18);
+  ck_assert_int_eq(nnet_socket_get_type_of_service(s), 0x18);
+  nnet_socket_destroy(s, 0);
+  nnet_test_run(&loop, 5000);
+  close(lfd);
+  ck_assert_int_eq(uv_loop_close(&loop), 0);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("socket_tos");
   TCase *tc = tcase_create("tos");
@@ -253,6 +287,7 @@ int main(void) {
   tcase_add_test(tc, ipv4_socket_option);
   tcase_add_test(tc, ipv6_socket_option);
   tcase_add_test(tc, pipe_keeps_value);
+  tcase_add_test(tc, fd_socket_option);
   suite_add_tcase(s, tc);
   return nnet_test_run_suite(s);
 }
