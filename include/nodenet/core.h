@@ -92,6 +92,17 @@ typedef enum {
 /* Node's event name ("data"), or NULL for an unknown id. */
 NNET_EXTERN const char *nnet_event_name(nnet_event_type_t type);
 
+/* Why a server emitted 'drop' (nnet_event_t.u.drop.reason). Beyond Node,
+ * whose only reason is maxConnections: a server with protections enabled
+ * drops for more than one cause, and a listener must tell them apart. */
+typedef enum {
+  /* Node: server.maxConnections was reached */
+  NNET_DROP_MAX_CONNECTIONS = 0,
+  /* nnet_server_opts_t.max_connections_per_ip was reached for the peer's
+   * address */
+  NNET_DROP_PER_IP_LIMIT = 1
+} nnet_drop_reason_t;
+
 /* The payload of one emit. Everything in it is borrowed for the call. */
 typedef struct nnet_event_s {
   nnet_event_type_t type;
@@ -125,13 +136,16 @@ typedef struct nnet_event_s {
     struct {
       nnet_socket_t *socket;
     } connection;
-    /* 'drop': the six address fields (NULL / -1 for Unix sockets) */
+    /* 'drop': Node's six address fields (NULL / -1 for Unix sockets),
+     * and why (beyond Node): an nnet_drop_reason_t. `reason` sits in the
+     * padding after remote_port on LP64, so nnet_event_t keeps its size. */
     struct {
       const char *local_address;
       int local_port;
       const char *local_family;
       const char *remote_address;
       int remote_port;
+      int reason; /* nnet_drop_reason_t */
       const char *remote_family;
     } drop;
     /* 'connectionAttempt*' */

@@ -43,7 +43,11 @@
      "The Unix socket path is longer than the platform allows")               \
   XX(ERR_INVALID_ADDRESS, "Error", "Invalid socket address")                  \
   XX(ERR_STREAM_ALREADY_FINISHED, "Error",                                    \
-     "Cannot call end after a stream was finished")
+     "Cannot call end after a stream was finished")                           \
+  XX(ERR_SOCKET_HANDLE_ADOPTED, "Error",                                      \
+     "The bound socket has already been adopted by a server or socket")       \
+  XX(ERR_WRITE_BUFFER_FULL, "Error",                                          \
+     "Write refused: the socket's write buffer would exceed its limit")
 
 /* Node-level error codes (NNET_ERR_SOCKET_BAD_PORT is Node's
  * 'ERR_SOCKET_BAD_PORT'): negative, far below libuv's UV_E* range, so one

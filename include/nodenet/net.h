@@ -61,7 +61,91 @@ NNET_EXTERN bool nnet_abort_controller_is_aborted(
  * NULL is a no-op. */
 NNET_EXTERN void nnet_abort_controller_free(nnet_abort_controller_t *ac);
 
+/* ---- Bound socket (Node >= 26: net.BoundSocket) ------------------------
+ * A TCP or Unix socket bound at once (EADDRINUSE is returned by
+ * nnet_bound_socket_new(), not reported later), to be adopted by
+ * nnet_server_listen() (nnet_listen_opts_t.bound) or by nnet_socket_new()
+ * (nnet_socket_opts_t.bound; its connect() then leaves from the bound
+ * address and port). Adoption moves the descriptor (and a Unix socket's
+ * file) to the server or socket; the bound socket is then an empty shell
+ * whose address(), fd() and close() return
+ * NNET_ERR_SOCKET_HANDLE_ADOPTED, as Node's throw; close() does the same.
+ * Lifetime: the object is always the caller's. Pair every
+ * nnet_bound_socket_new() with one nnet_bound_socket_free(), adopted,
+ * closed or not; the library never keeps a pointer to it, so it may be
+ * freed right after adoption. Not tied to a loop. */
+typedef struct nnet_bound_socket_s nnet_bound_socket_t;
+
+/* Node: new net.BoundSocket(options) options. */
+typedef struct nnet_bound_socket_opts_s {
+  int port;         /* -1 (Node: undefined): 0, an ephemeral port */
+  const char *host; /* a numeric IP; NULL: "0.0.0.0" ("::" if ipv6_only) */
+  bool ipv6_only;   /* IPV6_V6ONLY (no effect on an IPv4 host, as Node) */
+  bool reuse_port;  /* SO_REUSEPORT */
+  /* A Unix socket instead (then port, host and the flags must be unset):
+   * a file path, an abstract name ("\0name", Linux) or "" (the kernel
+   * picks an abstract name). */
+  const char *path;
+  size_t path_len; /* 0: strlen(path); needed for abstract names */
+  /* Room to grow without an ABI break (docs/versioning.md): a new option
+   * takes the place of a slot. Zeroed by the _init() function. */
+  uint64_t reserved_[8];
+} nnet_bound_socket_opts_t;
+
+/* Writes Node's defaults into *o: port -1, host and path NULL, flags
+ * false. */
+NNET_EXTERN void nnet_bound_socket_opts_init(nnet_bound_socket_opts_t *o);
+
+/* Node: new net.BoundSocket([options]). opts NULL: defaults (0.0.0.0, an
+ * ephemeral port). A TCP socket gets SO_REUSEADDR, as libuv binds (so an
+ * address bound by another socket that does not listen yet can be bound
+ * again, as in Node). Returns 0 (*out set), or what Node throws:
+ * NNET_ERR_INVALID_ARG_VALUE (host not a numeric IP — no DNS; path
+ * together with host/port/ipv6_only/reuse_port), NNET_ERR_SOCKET_BAD_PORT,
+ * the bind error (UV_EADDRINUSE, UV_EADDRNOTAVAIL, UV_EACCES — also for a
+ * missing directory, as libuv —, UV_EINVAL for a path longer than 108
+ * bytes or a file path containing a NUL byte; Node's message "bind
+ * EADDRINUSE 127.0.0.1:80"), or UV_ENOMEM. *out is NULL on error. */
+NNET_EXTERN int nnet_bound_socket_new(const nnet_bound_socket_opts_t *opts,
+                                      nnet_bound_socket_t **out);
+/* Node: boundSocket.address() of a TCP bound socket: {address, family,
+ * port}, the port the kernel chose for port 0. Returns 0,
+ * NNET_ERR_SOCKET_HANDLE_ADOPTED (adopted or closed) or
+ * NNET_ERR_INVALID_HANDLE_TYPE (a Unix one: use _path). */
+NNET_EXTERN int nnet_bound_socket_address(const nnet_bound_socket_t *b,
+                                          nnet_socketaddress_t *out);
+/* Node: boundSocket.address() of a Unix bound socket: the path as given,
+ * NUL-terminated (an abstract name starts with a NUL byte: use the
+ * length). Returns its length, NNET_ERR_SOCKET_HANDLE_ADOPTED,
+ * NNET_ERR_INVALID_HANDLE_TYPE (TCP) or UV_ENOBUFS (path_size too
+ * small). */
+NNET_EXTERN int nnet_bound_socket_address_path(const nnet_bound_socket_t *b,
+                                               char *path, size_t path_size);
+/* Node: boundSocket.isPipe (also after adoption). */
+NNET_EXTERN bool nnet_bound_socket_is_pipe(const nnet_bound_socket_t *b);
+/* Node: boundSocket.fd(). The descriptor stays the bound socket's: do not
+ * close it. Returns it (>= 0) or NNET_ERR_SOCKET_HANDLE_ADOPTED. */
+NNET_EXTERN int nnet_bound_socket_fd(const nnet_bound_socket_t *b);
+/* Node: boundSocket.close(). Closes a socket never adopted (and removes the
+ * socket file a path created, if it is still that socket). The object
+ * stays valid (an empty shell) until nnet_bound_socket_free(). Returns 0
+ * or NNET_ERR_SOCKET_HANDLE_ADOPTED (adopted, or closed already). */
+NNET_EXTERN int nnet_bound_socket_close(nnet_bound_socket_t *b);
+/* Node: boundSocket[Symbol.dispose]() (`using`), then the memory: closes
+ * the socket if it is still the bound socket's (as close()) and frees the
+ * object. NULL is a no-op. */
+NNET_EXTERN void nnet_bound_socket_free(nnet_bound_socket_t *b);
+
 /* ---- Server ------------------------------------------------------------- */
+
+/* What a write beyond a socket's write buffer cap does (beyond Node; see
+ * nnet_socket_set_max_write_buffer()). */
+typedef enum {
+  /* the write is refused: write() returns NNET_ERR_WRITE_BUFFER_FULL */
+  NNET_WRITE_BUFFER_REFUSE = 0,
+  /* as REFUSE, and the socket is destroyed with that error */
+  NNET_WRITE_BUFFER_DESTROY = 1
+} nnet_write_buffer_policy_t;
 
 /* Node: net.createServer([options]) options. */
 typedef struct nnet_server_opts_s {
@@ -73,13 +157,37 @@ typedef struct nnet_server_opts_s {
   unsigned keep_alive_initial_delay; /* ms, 0 */
   size_t high_water_mark;            /* 16384 (Node's stream default) */
   nnet_blocklist_t *block_list;      /* borrowed; NULL: none */
+  /* Protections a server needs, beyond Node (which has none of them); all
+   * off by default. max_write_buffer / write_buffer_policy: the write
+   * buffer cap of every accepted socket, as
+   * nnet_socket_set_max_write_buffer() (which overrides it per socket);
+   * 0: no cap. */
+  size_t max_write_buffer;
+  int write_buffer_policy; /* nnet_write_buffer_policy_t; REFUSE */
+  /* At most this many open connections from one remote IP address (an
+   * IPv4-mapped IPv6 peer counts as its IPv4 address; an IPv6 peer per
+   * full address). The excess is closed at accept and 'drop' is emitted
+   * with reason NNET_DROP_PER_IP_LIMIT (after maxConnections and
+   * block_list, which come first). A connection counts from 'connection'
+   * until it is destroyed. Unix sockets are not counted. 0: no limit. */
+  unsigned max_connections_per_ip;
+  /* ms; 0: off. Every accepted socket gets setTimeout(idle_timeout)
+   * before 'connection', and is destroyed (no 'error'; 'close' with
+   * had_error false) when its 'timeout' fires with no 'timeout' listener
+   * registered. With a 'timeout' listener the listener decides, as with
+   * Node's setTimeout(); nnet_socket_set_timeout() on the socket replaces
+   * the server's timeout altogether (0 turns it off). Node's
+   * setTimeout() only notifies: a server that never destroys silent peers
+   * keeps them forever. */
+  unsigned idle_timeout;
   /* Room to grow without an ABI break (docs/versioning.md): a new option
    * takes the place of a slot. Zeroed by the _init() function. */
-  uint64_t reserved_[8];
+  uint64_t reserved_[5];
 } nnet_server_opts_t;
 
 /* Writes Node's net.createServer() defaults into *o (every field; the loop
- * NULL). Call before setting the fields you need. */
+ * NULL; the protections beyond Node off). Call before setting the fields
+ * you need. */
 NNET_EXTERN void nnet_server_opts_init(nnet_server_opts_t *o);
 
 /* Node: net.createServer([options][, connectionListener]). The listener (if
@@ -112,9 +220,23 @@ typedef struct nnet_listen_opts_s {
    * whose socket this server listens on too (on a dup of its descriptor:
    * either server may close first; the other keeps listening). */
   nnet_server_t *handle_of;
+  /* Beyond Node: when binding `path` fails with EADDRINUSE and the file
+   * is a socket nobody accepts on (a connect is refused: its server died
+   * without unlinking it), unlink it and bind again. A live server, or a
+   * file that is not a socket (lstat), still fails with EADDRINUSE and
+   * is left alone. Abstract names vanish with their socket: no effect.
+   * false (Node's behaviour). */
+  bool unlink_stale;
+  /* Node 26: server.listen(boundSocket) / listen({handle: boundSocket}).
+   * NULL, or a bound socket to listen on (it takes precedence over every
+   * other form; backlog applies, signal is ignored as in Node). Once
+   * listen() returns 0 the descriptor (and a path's socket file, removed
+   * when the server closes) is the server's and the bound socket is an
+   * adopted shell; an adopted one gives NNET_ERR_SOCKET_HANDLE_ADOPTED. */
+  nnet_bound_socket_t *bound;
   /* Room to grow without an ABI break (docs/versioning.md): a new option
    * takes the place of a slot. Zeroed by the _init() function. */
-  uint64_t reserved_[8];
+  uint64_t reserved_[6];
 } nnet_listen_opts_t;
 
 /* Writes the defaults of server.listen(options) into *o: port -1 (no TCP
@@ -168,6 +290,35 @@ typedef void (*nnet_close_cb)(nnet_server_t *srv, int status, void *ctx);
  * again. Safe inside any of the server's own listeners. */
 NNET_EXTERN int nnet_server_close(nnet_server_t *srv, nnet_close_cb cb,
                                   void *ctx);
+
+/* The callback of nnet_server_shutdown(): status as nnet_close_cb's (0, or
+ * NNET_ERR_SERVER_NOT_RUNNING if the first shutdown/close found the server
+ * not listening); ended: connections still open at the deadline, which
+ * were end()ed; destroyed: those of them still open a grace later, which
+ * were destroyed. 0 and 0 when every connection finished in time. */
+typedef void (*nnet_shutdown_cb)(nnet_server_t *srv, int status, size_t ended,
+                                 size_t destroyed, void *ctx);
+/* Beyond Node (Node's server.close() waits for its connections forever;
+ * http.Server added closeIdleConnections()/closeAllConnections()).
+ * Graceful shutdown with a deadline: stops accepting at once, as
+ * nnet_server_close(); open connections may finish on their own. Those
+ * still open deadline_ms later are end()ed (a FIN after their queued
+ * writes: the peer sees a clean end), and those still open grace_ms after
+ * that are destroyed. 'close' comes when the last connection has gone, as
+ * for close(); cb (may be NULL) runs on that turn, just before the 'close'
+ * listeners. The deadline timer is unref'd (it never keeps uv_run() alive
+ * by itself) and closed with the server's 'close'. Calling it again before
+ * 'close' joins the shutdown under way (no second 'close'): cb also runs
+ * then, with the same counts, and an earlier deadline or shorter grace
+ * takes over. After 'close' (a retained server) it starts afresh, as
+ * close() again. Safe inside any listener. An ended connection closes
+ * when the peer answers the FIN (allowHalfOpen false) or ends too; one
+ * that does not read (paused) never sees that answer and waits for the
+ * grace. Returns 0, UV_ENOMEM, or NNET_ERR_INVALID_ARG_VALUE for srv
+ * NULL. */
+NNET_EXTERN int nnet_server_shutdown(nnet_server_t *srv, unsigned deadline_ms,
+                                     unsigned grace_ms, nnet_shutdown_cb cb,
+                                     void *ctx);
 
 /* Node: server.address(). TCP: returns 0 and fills *out ({address, family,
  * port}; flowlabel 0); UV_ENOTCONN when not listening (Node: null);
@@ -275,9 +426,21 @@ typedef struct nnet_socket_opts_s {
   /* Node 26's typeOfService: as nnet_connect_opts_t.type_of_service (kept
    * for connect(); applied at once with fd). */
   int type_of_service;
+  /* Node 26: new net.Socket({handle: boundSocket}). NULL, or a bound
+   * socket whose descriptor the new socket takes (precedence over fd). The
+   * socket is not pending but not reading; connect() connects that
+   * descriptor, so it leaves from the bound address and port (a Unix one:
+   * from the bound path, which is removed when the socket closes). Its
+   * connect() then refuses local_address/local_port
+   * (NNET_ERR_INVALID_ARG_VALUE), never uses autoSelectFamily, connects an
+   * IP literal inside the call (its 'connectionAttempt' fires before
+   * connect() returns, as Node's), and a Unix one needs a path
+   * (NNET_ERR_INVALID_ARG_TYPE). An adopted one gives
+   * NNET_ERR_SOCKET_HANDLE_ADOPTED. */
+  nnet_bound_socket_t *bound;
   /* Room to grow without an ABI break (docs/versioning.md): a new option
    * takes the place of a slot. Zeroed by the _init() function. */
-  uint64_t reserved_[8];
+  uint64_t reserved_[7];
 } nnet_socket_opts_t;
 
 /* Writes Node's new net.Socket() defaults into *o: loop NULL, fd -1,
@@ -434,7 +597,10 @@ typedef void (*nnet_write_cb)(nnet_socket_t *s, int status, void *ctx);
  * at once; the caller may reuse it when this returns. Returns 1 (below
  * highWaterMark: keep writing), 0 (queued; wait for 'drain'), or negative:
  * NNET_ERR_STREAM_WRITE_AFTER_END / NNET_ERR_STREAM_DESTROYED (cb is then
- * also called with that error, on a later turn, as Node does). */
+ * also called with that error, on a later turn, as Node does), or
+ * NNET_ERR_WRITE_BUFFER_FULL (beyond Node: over the socket's write buffer
+ * cap; nothing was written and cb is never called, see
+ * nnet_socket_set_max_write_buffer()). */
 NNET_EXTERN int nnet_socket_write(nnet_socket_t *s, const void *data,
                                   size_t len, nnet_write_cb cb, void *ctx);
 /* Node: socket.write(string, encoding[, callback]). str is len bytes of
@@ -450,6 +616,34 @@ NNET_EXTERN int nnet_socket_write_str(nnet_socket_t *s, const char *str,
  * nnet_socket_write(). The buffers may be reused when it returns. */
 NNET_EXTERN int nnet_socket_writev(nnet_socket_t *s, const uv_buf_t *bufs,
                                    size_t nbufs, nnet_write_cb cb, void *ctx);
+/* Beyond Node: a cap on the bytes a socket holds for writing. Node has
+ * none: a writer that ignores write()'s return value (and 'drain') makes
+ * writableLength grow without bound while the peer does not read, and a
+ * server dies of memory. With a cap, a write()/writev()/write_str()/
+ * end(data) after which writableLength (bytes accepted and not yet handed
+ * to the kernel, nnet_socket_writable_length()) would exceed `bytes` is
+ * refused whole, checked before anything is sent: it returns
+ * NNET_ERR_WRITE_BUFFER_FULL, no byte of it is sent or queued,
+ * bytesWritten does not change, its callback is never called and no event
+ * is emitted for it (end(data) does not end either). So writableLength
+ * never exceeds the cap, and a single write larger than the cap is always
+ * refused. Policy NNET_WRITE_BUFFER_REFUSE: the socket stays open; when
+ * writes were queued, 'drain' is armed (writableNeedDrain) so the writer
+ * can wait for it and retry. NNET_WRITE_BUFFER_DESTROY: the refusing
+ * write() also destroys the socket with NNET_ERR_WRITE_BUFFER_FULL: on
+ * later turns 'error' (code ERR_WRITE_BUFFER_FULL), the queued writes'
+ * callbacks failing as on any destroy(err), then 'close' (had_error
+ * true).
+ * bytes 0 removes the cap. Applies to later writes only (bytes already
+ * queued stay, even above a lowered cap). Overrides the server's
+ * max_write_buffer for an accepted socket. A socket that pipes into dst
+ * (nnet_socket_pipe) destroys dst with this error when the pipe's write
+ * is refused, so nothing is lost unseen. Returns 0,
+ * NNET_ERR_INVALID_ARG_VALUE (s NULL, unknown policy) or UV_ENOMEM. */
+NNET_EXTERN int nnet_socket_set_max_write_buffer(
+    nnet_socket_t *s, size_t bytes, nnet_write_buffer_policy_t policy);
+/* The cap in force (the socket's own, else its server's), 0 when none. */
+NNET_EXTERN size_t nnet_socket_max_write_buffer(const nnet_socket_t *s);
 /* Node: socket.cork() / socket.uncork(). Writes are held until as many
  * uncorks as corks, then sent as one writev. Extra uncorks are ignored. */
 NNET_EXTERN void nnet_socket_cork(nnet_socket_t *s);

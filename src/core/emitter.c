@@ -122,11 +122,15 @@ static int in_snapshot(const nnet__listener_t *l, nnet_event_type_t type,
   return l->removed == 0 || l->removed > e;
 }
 
+_Thread_local unsigned nnet__user_depth;
+
 size_t nnet__emit(nnet__emitter_t *em, const nnet_event_t *ev) {
   nnet_event_type_t type = ev->type;
   if ((unsigned)type >= NNET_EV_COUNT_) return 0;
   if (type == NNET_EV_ERROR && nnet__emitter_count(em, type) == 0) {
+    nnet__user_enter();
     nnet__uncaught_error(ev->target, ev->u.error);
+    nnet__user_leave();
     return 0;
   }
   /* Entries appended from here on lie past len0 (plus prepends): not ours. */
@@ -147,7 +151,9 @@ size_t nnet__emit(nnet__emitter_t *em, const nnet_event_t *ev) {
     /* Copy out: the call may grow (move) the array. */
     nnet_listener_fn fn = l->fn;
     void *ctx = l->ctx;
+    nnet__user_enter();
     fn(ev, ctx);
+    nnet__user_leave();
     called++;
   }
   em->depth--;

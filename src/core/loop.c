@@ -59,8 +59,13 @@ static nnet__loop_t *registry_find(uv_loop_t *loop) {
   return nl;
 }
 
+static void drain(nnet__loop_t *nl);
+
+/* The loop's own phases run no user code of this loop around them: drain
+ * whatever nnet__user_depth says (it may count an emit of another loop
+ * that runs this one nested). */
 static void idle_cb(uv_idle_t *idle) {
-  nnet__tick_drain(nnet__container_of(idle, nnet__loop_t, idle));
+  drain(nnet__container_of(idle, nnet__loop_t, idle));
 }
 
 static void check_cb(uv_check_t *check);
@@ -167,6 +172,12 @@ static void idle_update(nnet__loop_t *nl) {
 }
 
 void nnet__tick_drain(nnet__loop_t *nl) {
+  /* Inside a listener: after the outer callback (see internal.h). */
+  if (nnet__user_depth > 0) return;
+  drain(nl);
+}
+
+static void drain(nnet__loop_t *nl) {
   /* Re-entry (a deferred callback ending in an internal libuv callback path)
    * leaves the work to the drain already on the stack. */
   if (nl->draining) return;
@@ -192,7 +203,7 @@ static void check_cb(uv_check_t *check) {
   while (n-- > 0 && nl->imm.count > 0) {
     defer_item_t it = ring_pop(&nl->imm);
     it.fn(it.arg);
-    nnet__tick_drain(nl);
+    drain(nl);
   }
   if (nl->imm.count == 0) uv_check_stop(&nl->check);
   idle_update(nl);

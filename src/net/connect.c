@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "net/bound_internal.h"
 #include "net/connect_internal.h"
 
 static bool default_auto_select = true;
@@ -147,13 +148,15 @@ void nnet__connect_fail(nnet_socket_t *s, int err, const char *syscall,
  * first of them (socket_write.c), so they are handed to the kernel in that
  * listener's place among the 'connect' listeners; anything left (end()
  * while connecting) goes after them, before 'ready'. Node emits 'ready'
- * even when a 'connect' listener destroyed the socket. */
+ * even when a 'connect' listener destroyed the socket. Reading starts
+ * only then, and not if a listener paused the socket. */
 void nnet__connect_established(nnet_socket_t *s) {
   nnet__connect_state_free(s);
-  nnet__socket_on_connected(s);
+  nnet__socket_on_connected_idle(s);
   nnet__socket_emit_simple(s, NNET_EV_CONNECT);
   if (!nnet__socket_dead(s)) nnet__writable_flush_connected(s);
   nnet__socket_emit_simple(s, NNET_EV_READY);
+  nnet__socket_read_first(s);
 }
 
 /* An IP literal: Node skips the lookup (no 'lookup' event) and connects
@@ -248,6 +251,7 @@ static void copy_opts(nnet__connect_t *st, const nnet_connect_opts_t *o) {
   st->lookup_ctx = o->lookup_ctx;
   st->auto_select = o->auto_select_family < 0 ? default_auto_select
                                               : o->auto_select_family != 0;
+  if (nnet__bound_source(st->s)) st->auto_select = false; /* Node 26 */
   unsigned t = o->auto_select_family_attempt_timeout;
   if (t == 0) t = default_attempt_timeout;
   st->attempt_timeout = t < 10 ? 10 : t;
@@ -397,13 +401,19 @@ static int start(nnet_socket_t *s, nnet__connect_t *st) {
   if (fam == 0) return nnet__lookup_begin(s);
   rc = literal_cand(st, fam);
   if (rc != 0) return rc;
+  /* Node 26: an adopted BoundSocket connects in the call (no tick). */
+  if (nnet__bound_source(s)) {
+    nnet__he_run(s, false);
+    return 0;
+  }
   return nnet__socket_defer(s, literal_job);
 }
 
 int nnet_socket_connect(nnet_socket_t *s, const nnet_connect_opts_t *opts,
                         nnet_listener_fn connect_listener, void *ctx) {
   size_t path_len = 0;
-  int rc = validate(opts, &path_len);
+  int rc = nnet__bound_connect_check(s, opts);
+  if (rc == 0) rc = validate(opts, &path_len);
   bool reuse = false;
   if (rc == 0) rc = reset_for_connect(s, opts->path != NULL, &reuse);
   if (rc != 0) return rc;

@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "net/bound_internal.h"
 #include "net/server_internal.h"
 
 #define DEFAULT_BACKLOG 511
@@ -307,6 +308,9 @@ static int listen_path(nnet_server_t *srv, const nnet_listen_opts_t *o) {
   display_name(srv, name, sizeof(name));
   int fd = -1;
   int rc = bind_unix(srv->pipe_name, srv->pipe_name_len, &fd);
+  if (rc == UV_EADDRINUSE && o->unlink_stale && srv->pipe_name[0] != '\0' &&
+      nnet__unlink_stale(srv->pipe_name) == 0)
+    rc = bind_unix(srv->pipe_name, srv->pipe_name_len, &fd);
   if (rc != 0) return fail(srv, rc, name, -1);
   nnet__lhandle_t *lh = lhandle_new(srv, true);
   if (lh == NULL) goto oom;
@@ -398,6 +402,15 @@ static int listen_server(nnet_server_t *srv, const nnet_listen_opts_t *o) {
   return rc;
 }
 
+/* Node 26: server.listen(boundSocket) listens on its descriptor, which is
+ * the server's from then on (with its socket file: bound_socket.c). */
+static int listen_bound(nnet_server_t *srv, const nnet_listen_opts_t *o) {
+  bool adopted;
+  int rc = open_fd(srv, nnet__bound_fd(o->bound), o->backlog, -1, &adopted);
+  if (adopted) nnet__bound_listened(o->bound, srv);
+  return rc;
+}
+
 /* ---- entry points ---- */
 
 static void abort_close(void *arg) {
@@ -423,6 +436,7 @@ static int watch_signal(nnet_server_t *srv, nnet_abort_controller_t *ac) {
 
 /* Which form, and its argument errors (Node throws these). */
 static int validate(const nnet_listen_opts_t *o) {
+  if (o->bound != NULL) return nnet__bound_check(o->bound);
   if (o->handle_of != NULL)
     return o->handle_of->lh != NULL ? 0 : NNET_ERR_INVALID_ARG_VALUE;
   if (o->fd >= 0) return 0;
@@ -436,7 +450,7 @@ static int set_pipe_name(nnet_server_t *srv, const nnet_listen_opts_t *o) {
   nnet__free(srv->pipe_name);
   srv->pipe_name = NULL;
   srv->pipe_name_len = 0;
-  if (o->handle_of != NULL || o->fd >= 0 || o->port >= 0) return 0;
+  if (o->bound || o->handle_of != NULL || o->fd >= 0 || o->port >= 0) return 0;
   size_t len = path_length(o);
   srv->pipe_name = nnet__malloc(len + 1);
   if (srv->pipe_name == NULL) return UV_ENOMEM;
@@ -447,6 +461,7 @@ static int set_pipe_name(nnet_server_t *srv, const nnet_listen_opts_t *o) {
 }
 
 static int dispatch(nnet_server_t *srv, const nnet_listen_opts_t *o) {
+  if (o->bound != NULL) return listen_bound(srv, o);
   if (o->handle_of != NULL) return listen_server(srv, o);
   if (o->fd >= 0) return listen_fd(srv, o);
   if (o->port >= 0) {
@@ -480,7 +495,8 @@ int nnet_server_listen(nnet_server_t *srv, const nnet_listen_opts_t *opts,
   srv->listen_gen++;
   srv->closed = false; /* listening again revives a closed server */
   rc = set_pipe_name(srv, &o);
-  if (rc == 0) rc = watch_signal(srv, o.signal);
+  /* Node 26 never looks at the signal when it adopts a bound socket. */
+  if (rc == 0 && o.bound == NULL) rc = watch_signal(srv, o.signal);
   if (rc == 0) rc = dispatch(srv, &o);
   nnet__server_unhold(srv);
   return rc;

@@ -119,6 +119,8 @@ static void pipe_on_data(const nnet_event_t *ev, void *ctx) {
   nnet__pipe_t *p = ctx;
   int rc =
       nnet_socket_write(p->dst, ev->u.data.base, ev->u.data.len, NULL, NULL);
+  /* dst's write buffer cap refused the chunk: it must not vanish */
+  if (rc == NNET_ERR_WRITE_BUFFER_FULL) nnet_socket_destroy(p->dst, rc);
   if (rc <= 0 && !p->cleaned) pipe_pause(p);
 }
 

@@ -80,6 +80,7 @@ static void server_free(nnet_server_t *srv) {
   nnet__abort_unsubscribe(&srv->abort_sub);
   nnet__emitter_free(&srv->em);
   nnet__free(srv->pipe_name);
+  nnet__limits_free(srv);
   nnet__loop_release(srv->nl);
   nnet__free(srv);
 }
@@ -163,6 +164,7 @@ static void emit_close_cb(void *arg) {
   nnet_event_t ev = {.type = NNET_EV_CLOSE};
   /* Set first: a listener that listens again clears it. */
   srv->closed = true;
+  if (srv->shutdown != NULL) nnet__shutdown_on_close(srv);
   emit(srv, &ev);
   nnet__server_unhold(srv);
 }
@@ -236,7 +238,14 @@ int nnet_server_close(nnet_server_t *srv, nnet_close_cb cb, void *ctx) {
   return rc;
 }
 
-void nnet__server_connection_closed(nnet_server_t *srv) {
+void nnet__server_connection_closed(nnet_server_t *srv, nnet_socket_t *s) {
+  if (s->conn_prev != NULL)
+    s->conn_prev->conn_next = s->conn_next;
+  else
+    srv->conns = s->conn_next;
+  if (s->conn_next != NULL) s->conn_next->conn_prev = s->conn_prev;
+  s->conn_prev = s->conn_next = NULL;
+  nnet__limits_release(srv, s);
   nnet__server_hold(srv);
   srv->connections--;
   maybe_emit_close(srv);
@@ -298,27 +307,34 @@ static any_handle_t *take_pending(nnet__lhandle_t *lh) {
   return t;
 }
 
-/* Node's 'drop' (maxConnections reached): the six address fields for TCP,
- * none for pipes; then the connection is closed. */
-static void drop_connection(nnet_server_t *srv, nnet__lhandle_t *lh) {
+/* Node's 'drop': the six address fields of tcp (none for pipes: NULL),
+ * and why (beyond Node). */
+static void emit_drop(nnet_server_t *srv, const uv_tcp_t *tcp, int reason) {
   nnet_event_t ev = {.type = NNET_EV_DROP};
   drop_names_t names;
   ev.u.drop.local_port = ev.u.drop.remote_port = -1;
-  any_handle_t *t = take_pending(lh);
-  if (t != NULL && !lh->is_pipe) {
+  ev.u.drop.reason = reason;
+  if (tcp != NULL) {
     struct sockaddr_storage ss;
     int len = sizeof(ss);
-    if (uv_tcp_getsockname(&t->tcp, (struct sockaddr *)&ss, &len) == 0 &&
+    if (uv_tcp_getsockname(tcp, (struct sockaddr *)&ss, &len) == 0 &&
         name_of(&ss, names.local, &ev.u.drop.local_port,
                 &ev.u.drop.local_family) == 0)
       ev.u.drop.local_address = names.local;
     len = sizeof(ss);
-    if (uv_tcp_getpeername(&t->tcp, (struct sockaddr *)&ss, &len) == 0 &&
+    if (uv_tcp_getpeername(tcp, (struct sockaddr *)&ss, &len) == 0 &&
         name_of(&ss, names.remote, &ev.u.drop.remote_port,
                 &ev.u.drop.remote_family) == 0)
       ev.u.drop.remote_address = names.remote;
   }
   emit(srv, &ev);
+}
+
+/* maxConnections reached: 'drop', then the connection is closed. */
+static void drop_connection(nnet_server_t *srv, nnet__lhandle_t *lh) {
+  any_handle_t *t = take_pending(lh);
+  emit_drop(srv, t != NULL && !lh->is_pipe ? &t->tcp : NULL,
+            NNET_DROP_MAX_CONNECTIONS);
   if (t != NULL) uv_close(&t->handle, free_on_close);
 }
 
@@ -359,7 +375,16 @@ static void accept_one(nnet_server_t *srv, nnet__lhandle_t *lh) {
     nnet__socket_discard(s);
     return;
   }
+  int why = nnet__limits_admit(srv, s, lh->is_pipe); /* beyond Node */
+  if (why != 0) {
+    if (why == NNET_DROP_PER_IP_LIMIT) emit_drop(srv, &s->h.tcp, why);
+    nnet__socket_discard(s);
+    return;
+  }
   srv->connections++;
+  s->conn_next = srv->conns; /* unlinked by nnet__server_connection_closed */
+  if (srv->conns != NULL) srv->conns->conn_prev = s;
+  srv->conns = s;
   nnet_event_t ev = {.type = NNET_EV_CONNECTION};
   ev.u.connection.socket = s;
   emit(srv, &ev);

@@ -29,6 +29,8 @@ typedef struct nnet__lhandle_s {
 
 typedef struct nnet__close_rec_s nnet__close_rec_t;
 typedef struct nnet__resolve_s nnet__resolve_t;
+typedef struct nnet__shutdown_s nnet__shutdown_t;
+typedef struct nnet__limits_s nnet__limits_t;
 
 struct nnet_server_s {
   nnet__emitter_t em;
@@ -51,6 +53,9 @@ struct nnet_server_s {
   void *data;
   nnet__abort_sub_t abort_sub;
   nnet__close_rec_t *close_recs; /* close(cb) callbacks not yet run */
+  nnet_socket_t *conns; /* open accepted sockets (conn_next), newest first */
+  nnet__shutdown_t *shutdown; /* nnet_server_shutdown() under way, or NULL */
+  nnet__limits_t *limits;     /* per-IP counts (server_limits.c), or NULL */
 };
 
 /* ---- server.c ---- */
@@ -64,6 +69,27 @@ void nnet__server_on_connection(uv_stream_t *h, int status);
 int nnet__server_defer_error(nnet_server_t *srv, nnet__error_t *err);
 /* The handle listens: adopt it and schedule 'listening'. */
 int nnet__server_adopt(nnet_server_t *srv, nnet__lhandle_t *lh);
+
+/* ---- server_shutdown.c ---- */
+/* The server is about to emit 'close': run the shutdown callbacks (just
+ * before the 'close' listeners), stop the deadline timer, detach. */
+void nnet__shutdown_on_close(nnet_server_t *srv);
+
+/* ---- listen_stale.c ---- */
+/* bind() said EADDRINUSE for the Unix path `path` (not abstract): if it is
+ * a socket nobody accepts on (ECONNREFUSED), unlink it. 0: gone (bind
+ * again), else UV_EADDRINUSE (live, not a socket, or undecidable). */
+int nnet__unlink_stale(const char *path);
+
+/* ---- server_limits.c: the protections beyond Node ---- */
+/* An accepted socket passed maxConnections and block_list: count it
+ * against its peer's address and give it the idle timeout. 0: admitted;
+ * NNET_DROP_PER_IP_LIMIT: over max_connections_per_ip (emit 'drop',
+ * discard it); UV_ENOMEM: discard it silently. */
+int nnet__limits_admit(nnet_server_t *srv, nnet_socket_t *s, bool is_pipe);
+/* An admitted socket was destroyed (nnet__server_connection_closed). */
+void nnet__limits_release(nnet_server_t *srv, nnet_socket_t *s);
+void nnet__limits_free(nnet_server_t *srv);
 
 /* ---- listen.c ---- */
 /* Closes a listening handle (unlinks the Unix path it created). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net/bound_internal.h"
 #include "net/connect_internal.h"
 #include "net/socket_internal.h"
 #include "stream/decoder.h"
@@ -29,6 +30,7 @@ static void ext_free(nnet_socket_t *s) {
   nnet__free(x->rbuf.base);
   nnet__free(x->rq.base);
   nnet__free(x->peer);
+  nnet__bound_src_free(x->bound);
   nnet__free(x);
   s->ext = NULL;
 }
@@ -227,6 +229,7 @@ static void handle_close_cb(uv_handle_t *h) {
 static void close_handle(nnet_socket_t *s) {
   if (!(s->flags & NNET__S_HANDLE_INIT)) return;
   s->flags &= ~(NNET__S_HANDLE_INIT | NNET__S_READING);
+  nnet__bound_src_closing(s); /* as libuv removes a bound pipe's file */
   s->pending_closes++;
   if ((s->flags & NNET__S_RESET) && !(s->flags & NNET__S_PIPE) &&
       uv_tcp_close_reset(&s->h.tcp, handle_close_cb) == 0)
@@ -243,7 +246,7 @@ static void server_forget(nnet_socket_t *s) {
   bool notify = !(s->flags & NNET__S_DISCARD);
   s->flags &= ~NNET__S_ACCEPTED;
   s->server = NULL;
-  if (notify) nnet__server_connection_closed(srv);
+  if (notify) nnet__server_connection_closed(srv, s);
 }
 
 /* Out of memory for the error itself: still report that one failed. */
@@ -474,7 +477,10 @@ int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out) {
     return rc;
   }
   if (opts->type_of_service) rc = nnet__tos_remember(s, opts->type_of_service);
-  if (rc == 0 && opts->fd >= 0) rc = wrap_fd(s, opts);
+  if (rc == 0 && opts->bound) /* Node 26: {handle: boundSocket} */
+    rc = nnet__bound_adopt_socket(s, opts->bound);
+  else if (rc == 0 && opts->fd >= 0)
+    rc = wrap_fd(s, opts);
   if (rc == 0 && opts->signal) rc = watch_signal(s, opts->signal);
   if (rc != 0) {
     abandon_new(s);

@@ -36,8 +36,9 @@ int nnet__socket_peer(const nnet_socket_t *s, nnet_socketaddress_t *out);
 void nnet__socket_forget_peer(nnet_socket_t *s);
 /* Defined by server.c: an accepted socket (handed to 'connection') was
  * destroyed. Called once per socket, synchronously from its destroy (as
- * Node's _destroy decrements server._connections), before its 'close'. */
-void nnet__server_connection_closed(nnet_server_t *srv);
+ * Node's _destroy decrements server._connections), before its 'close';
+ * the server unlinks s from its connection list (conn_prev/conn_next). */
+void nnet__server_connection_closed(nnet_server_t *srv, nnet_socket_t *s);
 
 /* ---- the socket ---------------------------------------------------------- */
 
@@ -144,6 +145,10 @@ typedef struct {
   unsigned user_timeout;     /* ms, TCP_USER_TIMEOUT; 0: not set */
   bool tos_set;              /* setTypeOfService / typeOfService asked */
   uint8_t tos;               /* socket_tos.c */
+  /* nnet_socket_set_max_write_buffer() (socket_write.c): when wcap_set,
+   * wcap (0: none) and wcap_policy replace the server's defaults */
+  bool wcap_set;
+  uint8_t wcap_policy;
   /* destroy(err)'s error, allocated then (few sockets die with one), or
    * NULL. Read it with nnet__socket_error(), free it only with
    * nnet__socket_clear_error(). */
@@ -151,6 +156,7 @@ typedef struct {
   size_t hwm;      /* highWaterMark when hwm_set (0 is valid, as in Node) */
   bool hwm_set;    /* else NNET__DEFAULT_HWM */
   unsigned corked; /* Node: writableCorked (cork() calls not undone) */
+  size_t wcap;     /* see wcap_set */
   /* pipe.c: Node's readableState.pipes (this socket as a pipe() source);
    * empty again by the socket's 'close' */
   struct nnet__pipe_s *pipes;
@@ -158,6 +164,8 @@ typedef struct {
    * read while connected, kept past destroy until a new connect()
    * (socket_props.c), or NULL */
   union nnet__peername_u *peer;
+  /* an adopted net.BoundSocket (bound_socket.c), or NULL */
+  struct nnet__bound_src_s *bound;
 } nnet__sockext_t;
 
 /* A cached TCP peer address (IPv4 or IPv6). */
@@ -177,6 +185,9 @@ typedef struct {
   uint64_t last_active; /* uv_now() of the last read or write */
   unsigned ms;          /* Node: socket.timeout; 0: off */
   bool closed;
+  /* set by the server's idle_timeout, cleared by setTimeout(): destroy
+   * when 'timeout' fires with no listener */
+  bool destroy_idle;
 } nnet__timer_t;
 
 /* Field order packs the 32-bit fields together, and the handle union comes
@@ -204,6 +215,9 @@ struct nnet_socket_s {
     nnet_server_t *server; /* the accepting server (NNET__S_ACCEPTED) */
     void *connect_state;   /* owned by connect.c while connecting */
   };
+  /* The accepting server's list of its open connections (server.c; NULL
+   * otherwise): nnet_server_shutdown() ends and destroys through it. */
+  struct nnet_socket_s *conn_prev, *conn_next;
   nnet__sockext_t *ext; /* or NULL: see nnet__socket_ext() */
   uint64_t bytes_read;
 
@@ -267,8 +281,12 @@ static inline bool nnet__socket_dead(const nnet_socket_t *s) {
 /* ---- reading (socket_read.c) ---- */
 void nnet__socket_read_start(nnet_socket_t *s);
 void nnet__socket_read_stop(nnet_socket_t *s);
-/* The connection is usable (connect done / accepted / fd opened). */
+/* The connection is usable (fd opened): connected, reading unless paused. */
 void nnet__socket_on_connected(nnet_socket_t *s);
+/* connect() done: connected, not reading until nnet__socket_read_first()
+ * after 'connect' and 'ready' (Node's afterConnect). */
+void nnet__socket_on_connected_idle(nnet_socket_t *s);
+void nnet__socket_read_first(nnet_socket_t *s);
 /* A 'data' listener was added: flow unless paused (Node's on('data')). */
 void nnet__socket_data_listener_added(nnet_socket_t *s);
 
@@ -302,6 +320,9 @@ void nnet__connect_cancel(nnet_socket_t *s);
 void nnet__timeout_touch(nnet_socket_t *s); /* activity: re-arm */
 void nnet__timeout_close(nnet_socket_t *s);
 void nnet__timeout_free(nnet_socket_t *s); /* after the timer's close */
+/* The server's idle_timeout (beyond Node): setTimeout(ms) that destroys
+ * the socket when 'timeout' fires with no listener. 0 or UV_ENOMEM. */
+int nnet__timeout_server_idle(nnet_socket_t *s, unsigned ms);
 
 /* ---- socket options (sockopt.c) ---- */
 int nnet__sockopt_no_delay(nnet_socket_t *s, bool enable);

@@ -111,8 +111,10 @@ static void on_data(nnet_socket_t *s, char *base, size_t n) {
     return;
   }
   if (x->onread) {
-    if (!x->onread(s, base, n, x->onread_ctx) && !nnet__socket_dead(s))
-      nnet_socket_pause(s);
+    nnet__user_enter();
+    bool more = x->onread(s, base, n, x->onread_ctx);
+    nnet__user_leave();
+    if (!more && !nnet__socket_dead(s)) nnet_socket_pause(s);
     return;
   }
   if (!(s->flags & NNET__S_FLOWING) || x->rq.len > 0)
@@ -138,11 +140,24 @@ static void emit_end(void *arg) {
   nnet__socket_unhold(s);
 }
 
+/* setEncoding()'s decoder holds what decoder.end() turns into text (an odd
+ * trailing UTF-16 byte is dropped there: Node pushes nothing for it). */
+static bool decoder_holds(const nnet_socket_t *s) {
+  const nnet__decoder_t *d = s->ext ? s->ext->decoder : NULL;
+  if (d == NULL) return false;
+  unsigned n = d->nheld;
+  if (d->enc == NNET_ENC_UTF16LE) n -= n % 2;
+  return n > 0 || d->high != 0;
+}
+
 /* The peer ended and every byte before its FIN was consumed: the
- * decoder's held bytes, then 'end' on a later turn. */
+ * decoder's held bytes, then 'end' on a later turn. Node's onEofChunk
+ * pushes decoder.end() into the readable buffer: a paused socket gets
+ * neither that 'data' nor 'end' until resume() (which runs flow_job). */
 static void end_readable(nnet_socket_t *s) {
   nnet__sockext_t *x = s->ext;
-  if (x && x->decoder) {
+  if (decoder_holds(s)) {
+    if (!(s->flags & NNET__S_FLOWING)) return;
     x->rbuf.len = 0;
     if (nnet__decoder_end(x->decoder, &x->rbuf) == 0 && x->rbuf.len > 0) {
       emit_data(s, x->rbuf.base, x->rbuf.len, true);
@@ -243,7 +258,11 @@ void nnet_socket_pause(nnet_socket_t *s) {
 void nnet_socket_resume(nnet_socket_t *s) {
   s->flags =
       (s->flags & ~NNET__S_PAUSED) | NNET__S_FLOWING | NNET__S_READ_ARMED;
-  if (s->ext && s->ext->rq.len > 0) schedule_flow(s);
+  if (s->ext && s->ext->rq.len > 0)
+    schedule_flow(s);
+  else if ((s->flags & (NNET__S_EOF | NNET__S_END_EMITTED)) == NNET__S_EOF &&
+           decoder_holds(s))
+    schedule_flow(s); /* the decoder's tail, then 'end' (end_readable) */
   nnet__socket_read_start(s);
 }
 
@@ -288,16 +307,26 @@ int nnet_socket_set_encoding(nnet_socket_t *s, nnet_encoding_t enc) {
   return 0;
 }
 
-/* The connection is usable: TCP/pipe connected, accepted, or an fd. Node's
- * afterConnect reads (read(0)) unless the socket was paused first. */
+/* A socket opened on a connected descriptor (nnet_socket_new with fd) is
+ * usable: reading starts unless the socket was paused first. */
 void nnet__socket_on_connected(nnet_socket_t *s) {
+  nnet__socket_on_connected_idle(s);
+  nnet__socket_read_first(s);
+}
+
+/* Connected, not reading yet: connect() reads only after 'connect' and
+ * 'ready' (nnet__socket_read_first), as Node's afterConnect does. */
+void nnet__socket_on_connected_idle(nnet_socket_t *s) {
   s->flags |= NNET__S_CONNECTED | NNET__S_EVER_CONNECTED;
-  s->flags &= ~NNET__S_CONNECTING;
-  if (s->flags & NNET__S_PAUSED)
-    s->flags &= ~NNET__S_READ_ARMED;
-  else
-    s->flags |= NNET__S_READ_ARMED;
+  s->flags &= ~(NNET__S_CONNECTING | NNET__S_READ_ARMED);
   nnet__sockopt_apply_pending(s);
   nnet__timeout_touch(s);
+}
+
+/* Node's read(0) `if (readable && !isPaused())`. A resume() since the
+ * connection came (in a 'connect' listener, say) already armed reading. */
+void nnet__socket_read_first(nnet_socket_t *s) {
+  if (nnet__socket_dead(s)) return;
+  if (!(s->flags & NNET__S_PAUSED)) s->flags |= NNET__S_READ_ARMED;
   nnet__socket_read_start(s);
 }

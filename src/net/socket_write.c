@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "net/server_internal.h"
 #include "net/socket_internal.h"
 
 enum { MAX_IOV = 64 };
@@ -326,6 +327,59 @@ static int sent_at_once(nnet_socket_t *s, nnet_write_cb cb, void *ctx) {
   return ret;
 }
 
+/* ---- the write buffer cap (beyond Node) ---- */
+
+/* The cap in force: the socket's own (set_max_write_buffer), else the
+ * accepting server's option; 0 none. Read at each write, so accepted
+ * sockets carry no copy of the server's. */
+static size_t write_cap(const nnet_socket_t *s, int *policy) {
+  const nnet__sockext_t *x = s->ext;
+  if (x != NULL && x->wcap_set) {
+    *policy = x->wcap_policy;
+    return x->wcap;
+  }
+  if ((s->flags & NNET__S_ACCEPTED) && s->server != NULL) {
+    *policy = s->server->opts.write_buffer_policy;
+    return s->server->opts.max_write_buffer;
+  }
+  return 0;
+}
+
+/* Refuses the whole write when writableLength would pass the cap. Checked
+ * before anything is sent: a partly sent write could not be refused. */
+static int over_cap(nnet_socket_t *s, size_t total) {
+  int policy = NNET_WRITE_BUFFER_REFUSE;
+  size_t cap = write_cap(s, &policy);
+  if (cap == 0 || (total <= cap && s->wlen <= cap - total)) return 0;
+  if (policy == NNET_WRITE_BUFFER_DESTROY) {
+    nnet__error_t e;
+    memset(&e, 0, sizeof(e));
+    nnet__error_node(&e, NNET_ERR_WRITE_BUFFER_FULL, NULL);
+    nnet__socket_destroy_with(s, &e);
+  } else if (s->wlen > 0) {
+    s->flags |= NNET__S_NEED_DRAIN; /* retry once the queue drained */
+  }
+  return NNET_ERR_WRITE_BUFFER_FULL;
+}
+
+int nnet_socket_set_max_write_buffer(nnet_socket_t *s, size_t bytes,
+                                     nnet_write_buffer_policy_t policy) {
+  if (s == NULL || (policy != NNET_WRITE_BUFFER_REFUSE &&
+                    policy != NNET_WRITE_BUFFER_DESTROY))
+    return NNET_ERR_INVALID_ARG_VALUE;
+  nnet__sockext_t *x = nnet__socket_ext(s);
+  if (x == NULL) return UV_ENOMEM;
+  x->wcap = bytes;
+  x->wcap_policy = (uint8_t)policy;
+  x->wcap_set = true;
+  return 0;
+}
+
+size_t nnet_socket_max_write_buffer(const nnet_socket_t *s) {
+  int policy;
+  return write_cap(s, &policy);
+}
+
 static int write_bufs(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
                       nnet_write_cb cb, void *ctx) {
   if (s->flags & NNET__S_ENDING) return write_after_end(s, cb, ctx);
@@ -335,6 +389,10 @@ static int write_bufs(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs,
   }
   size_t total = 0;
   for (size_t i = 0; i < nbufs; i++) total += bufs[i].len;
+  /* One test on the fast path: a socket with neither ext nor a server
+   * has no cap. */
+  if ((s->ext != NULL || (s->flags & NNET__S_ACCEPTED)) && over_cap(s, total))
+    return NNET_ERR_WRITE_BUFFER_FULL;
   size_t sent = 0;
   if (can_send(s)) {
     ssize_t n = try_send(s, bufs, nbufs);
@@ -496,6 +554,7 @@ int nnet_socket_end(nnet_socket_t *s, const void *data, size_t len,
                     nnet_write_cb cb, void *ctx) {
   if (data && len) {
     int rc = nnet_socket_write(s, data, len, NULL, NULL);
+    if (rc == NNET_ERR_WRITE_BUFFER_FULL) return rc; /* refused whole */
     if (rc < 0) {
       complete_later(s, cb, ctx, rc);
       return rc;

@@ -1,5 +1,6 @@
 /* net.Socket: setTimeout() — an idle notifier. 'timeout' is emitted after
- * ms without reads or writes; the socket is not destroyed.
+ * ms without reads or writes; the socket is not destroyed (except by a
+ * server's idle_timeout, beyond Node, when no 'timeout' listener is there).
  *
  * Activity only records uv_now(): the timer is not restarted per read or
  * write (a timer-heap update on the hot path). When it fires early it is
@@ -20,8 +21,12 @@ static void timer_cb(uv_timer_t *handle) {
     uv_timer_start(handle, timer_cb, t->ms - idle, 0);
     return;
   }
+  /* The server's idle timeout: nobody listens, so nobody will act. */
+  bool destroy =
+      t->destroy_idle && nnet__emitter_count(&s->em, NNET_EV_TIMEOUT) == 0;
   nnet__socket_hold(s);
   nnet__socket_emit_simple(s, NNET_EV_TIMEOUT);
+  if (destroy) nnet__socket_destroy_with(s, NULL); /* idempotent */
   nnet__tick_drain(s->nl);
   nnet__socket_unhold(s);
 }
@@ -63,6 +68,7 @@ static int timer_open(nnet_socket_t *s) {
 
 int nnet_socket_set_timeout(nnet_socket_t *s, unsigned ms, nnet_listener_fn fn,
                             void *ctx) {
+  if (s->timer) s->timer->destroy_idle = false; /* the user's now */
   if (ms == 0) {
     if (s->timer) {
       s->timer->ms = 0;
@@ -89,4 +95,10 @@ int nnet_socket_set_timeout(nnet_socket_t *s, unsigned ms, nnet_listener_fn fn,
 
 unsigned nnet_socket_timeout(const nnet_socket_t *s) {
   return s->timer ? s->timer->ms : 0;
+}
+
+int nnet__timeout_server_idle(nnet_socket_t *s, unsigned ms) {
+  int rc = nnet_socket_set_timeout(s, ms, NULL, NULL);
+  if (rc == 0 && s->timer != NULL) s->timer->destroy_idle = true;
+  return rc;
 }

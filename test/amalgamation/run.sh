@@ -47,7 +47,7 @@ python3 "$src/scripts/apidoc.py" list "$src/include" | sort | comm -3 - "$work/s
 port=$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 "$work/gcc/echo_server" "$port" >/dev/null &
 pids+=($!)
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
-out=$(timeout 10 "$work/clang/client" 127.0.0.1 "$port")
+for _ in $(seq 600); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
+out=$(timeout 30 "$work/clang/client" 127.0.0.1 "$port")
 [ "$out" = "hello from nodenet" ] || { echo "client printed '$out'"; exit 1; }
 echo "amalgamation: nodenet.c + nodenet.h build with gcc and clang (-Werror), $n examples each, echo exchange ok"

@@ -23,6 +23,9 @@ freeport() { node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{
 # Wait until FILE contains TEXT (servers say when they listen; probing the
 # port would use up a one-connection server).
 waitfor() { for _ in $(seq 200); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done; echo "timeout waiting for '$2' in $1"; return 1; }
+# Wait until something accepts on 127.0.0.1:PORT (only for servers that
+# take any number of connections).
+waittcp() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; echo "timeout waiting for port $1"; return 1; }
 # A Node server that runs BODY (c = the connection, s = the server) and
 # says "ready" in FILE once listening.
 node_server() { # node_server READYFILE PORT BODY [ARG]
@@ -65,6 +68,7 @@ expect_rc 1 "connect to a blocked address" "$N" connect --block 127.0.0.0/8 127.
 port=$(freeport)
 "$N" echo "$port" "$tmp/echo.sock" & pids+=($!)
 for _ in $(seq 200); do [ -S "$tmp/echo.sock" ] && break; sleep 0.05; done
+waittcp "$port" # the Unix socket binds first; the TCP host is looked up
 out=$(printf 'ping\n' | timeout 10 "$N" connect 127.0.0.1 "$port"); rc=$?
 [ "$rc" = 0 ] && [ "$out" = ping ] && ok "echo over TCP, exit 0" || bad "echo over TCP: rc=$rc out='$out'"
 out=$(printf 'unix\n' | timeout 10 "$N" connect --unix "$tmp/echo.sock"); rc=$?
@@ -184,13 +188,14 @@ expect_rc 2 "proxy without a target" "$N" proxy 1
 expect_rc 2 "proxy with a bad target" "$N" proxy 1 127.0.0.1:99999
 expect_rc 2 "proxy --block bad" "$N" proxy --block 300.1.1.1 1 2
 eport=$(freeport)
-"$N" echo "$eport" "$tmp/echo.sock" & pids+=($!)
-for _ in $(seq 100); do [ -S "$tmp/echo.sock" ] && break; sleep 0.05; done
+"$N" echo "$eport" "$tmp/echo2.sock" & pids+=($!)
+for _ in $(seq 100); do [ -S "$tmp/echo2.sock" ] && break; sleep 0.05; done
+waittcp "$eport"
 pport=$(freeport)
 "$N" proxy -v "$pport" "127.0.0.1:$eport" 2>"$tmp/px1.err" & pids+=($!)
-"$N" proxy -v "$tmp/px.sock" "$tmp/echo.sock" 2>"$tmp/px2.err" & pids+=($!)
+"$N" proxy -v "$tmp/px.sock" "$tmp/echo2.sock" 2>"$tmp/px2.err" & pids+=($!)
 mport=$(freeport)
-"$N" proxy -v "127.0.0.1:$mport" "$tmp/echo.sock" 2>"$tmp/px3.err" & pids+=($!)
+"$N" proxy -v "127.0.0.1:$mport" "$tmp/echo2.sock" 2>"$tmp/px3.err" & pids+=($!)
 waitfor "$tmp/px1.err" listening && waitfor "$tmp/px2.err" listening && waitfor "$tmp/px3.err" listening
 head -c 1000000 /dev/urandom >"$tmp/px.in"
 timeout 20 "$N" connect 127.0.0.1 "$pport" <"$tmp/px.in" >"$tmp/px1.out" && cmp -s "$tmp/px.in" "$tmp/px1.out" \
@@ -216,6 +221,88 @@ waitfor "$tmp/px5.err" listening
 out=$(printf 'x' | timeout 10 "$N" connect 127.0.0.1 "$bport" 2>/dev/null)
 [ -z "$out" ] && ! grep -q "connection from" "$tmp/px5.err" \
   && ok "proxy --block: a blocked client gets nothing" || bad "proxy --block: got '$out': $(cat "$tmp/px5.err")"
+
+# ---- echo: graceful shutdown on SIGTERM within --grace (issue 11 §3)
+# A Node client on the Unix socket says "up" once echoed to; FIN_ANSWER 1
+# ends with the server (Node's default), 0 ignores its FIN (allowHalfOpen).
+held_client() { # held_client SOCK FILE FIN_ANSWER
+  node -e 'const c=require("net").connect({path:process.argv[1],allowHalfOpen:process.argv[3]==="0"});
+    c.on("error",()=>{});c.on("close",()=>process.exit(0));setTimeout(()=>{},30000);c.write("x");c.once("data",()=>require("fs").writeFileSync(process.argv[2],"up"))' "$@" &
+  pids+=($!)
+  waitfor "$2" up
+}
+# echo_sigterm DESC GRACE FIN_ANSWER WANT_MESSAGE
+echo_sigterm() {
+  local desc=$1 grace=$2 sock=$tmp/sd$3.sock; rm -f "$tmp/sd.up"
+  "$N" echo --grace "$grace" "$(freeport)" "$sock" 2>"$tmp/sd.err" & local spid=$!
+  for _ in $(seq 200); do [ -S "$sock" ] && break; sleep 0.05; done
+  held_client "$sock" "$tmp/sd.up" "$3"
+  local t0; t0=$(date +%s%N); kill -TERM "$spid"
+  for _ in $(seq $(( (grace + 3000) / 50 ))); do kill -0 "$spid" 2>/dev/null || break; sleep 0.05; done
+  if kill -0 "$spid" 2>/dev/null; then kill -9 "$spid"; bad "$desc: still running after --grace $grace"; return; fi
+  wait "$spid"; local rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ "$rc" = 0 ] && grep -qx "nodenet echo: shut down: $4" "$tmp/sd.err" && [ ! -e "$sock" ] \
+    && ok "$desc: '$4', exit 0 after ${ms} ms (--grace $grace)" || bad "$desc: rc=$rc after ${ms} ms: $(cat "$tmp/sd.err")"
+}
+echo_sigterm "echo SIGTERM, the client answers the FIN" 4000 1 "1 connection ended, 0 destroyed"
+echo_sigterm "echo SIGTERM, the client ignores the FIN" 1500 0 "1 connection ended, 1 destroyed"
+expect_rc 2 "echo --grace x" "$N" echo --grace x 1
+expect_rc 2 "echo unknown option" "$N" echo --bogus 1
+
+# ---- echo: a stale socket file is replaced, a live or non-socket one is not
+"$N" echo "$(freeport)" "$tmp/st.sock" 2>/dev/null & spid=$!
+for _ in $(seq 200); do [ -S "$tmp/st.sock" ] && break; sleep 0.05; done
+kill -9 "$spid"; wait "$spid" 2>/dev/null
+[ -S "$tmp/st.sock" ] && ok "a killed echo leaves its socket file" || bad "no stale socket file"
+"$N" echo "$(freeport)" "$tmp/st.sock" 2>"$tmp/st.err" & spid=$!; pids+=($spid)
+out=""; for _ in $(seq 100); do out=$(printf 'again\n' | timeout 5 "$N" connect --unix "$tmp/st.sock" 2>/dev/null) && break; sleep 0.05; done
+[ "$out" = again ] && ok "echo replaces a stale socket file" || bad "stale socket: '$out' $(cat "$tmp/st.err")"
+expect_rc 1 "echo on a live server's socket" "$N" echo "$(freeport)" "$tmp/st.sock"
+grep -q "listen EADDRINUSE: address already in use $tmp/st.sock" "$tmp/err" && [ -S "$tmp/st.sock" ] \
+  && ok "live socket kept, EADDRINUSE" || bad "live socket: $(cat "$tmp/err")"
+printf 'keep' >"$tmp/regular"
+expect_rc 1 "echo on a regular file" "$N" echo "$(freeport)" "$tmp/regular"
+[ "$(cat "$tmp/regular")" = keep ] && ok "a regular file is never unlinked" || bad "regular file changed"
+kill "$spid" 2>/dev/null
+
+# ---- echo: the protections beyond Node (issue 10 §4), off by default
+expect_rc 2 "echo --per-ip-limit 0" "$N" echo --per-ip-limit 0 1
+expect_rc 2 "echo --max-write-buffer x" "$N" echo --max-write-buffer x 1
+expect_rc 2 "echo --idle-timeout -1" "$N" echo --idle-timeout -1 1
+# A Node client: "closed MS" when the server closes it within 5 s, else
+# "open". With WRITE > 0 it sends that many bytes and reads nothing for 1 s
+# (a paused socket sees no FIN or reset: it reads after that).
+closes_in() { # closes_in PORT WRITE
+  node -e 'const t=Date.now(),c=require("net").connect(+process.argv[1],"127.0.0.1"),n=+process.argv[2];c.on("error",()=>{});
+    c.on("connect",()=>{if(n){c.pause();c.write(Buffer.alloc(n));setTimeout(()=>c.resume(),1000)}});
+    c.on("close",()=>{console.log("closed",Date.now()-t);process.exit(0)});setTimeout(()=>{console.log("open");process.exit(0)},5000)' "$1" "$2"
+}
+iport=$(freeport)
+"$N" echo --idle-timeout 300 "$iport" & pids+=($!)
+waittcp "$iport"
+out=$(closes_in "$iport" 0); ms=${out#closed }
+[ "${out%% *}" = closed ] && [ "$ms" -ge 250 ] && [ "$ms" -lt 3000 ] \
+  && ok "echo --idle-timeout 300: a silent client closed after $ms ms" || bad "echo --idle-timeout: '$out'"
+pport=$(freeport)
+"$N" echo -v --per-ip-limit 1 "$pport" 2>"$tmp/prot.err" & pids+=($!)
+waittcp "$pport"
+rm -f "$tmp/held.up"
+node -e 'require("net").connect(+process.argv[1],"127.0.0.1",()=>require("fs").writeFileSync(process.argv[2],"up")).on("error",()=>{});setTimeout(()=>{},30000)' "$pport" "$tmp/held.up" & held=$!
+waitfor "$tmp/held.up" up # one client from 127.0.0.1 is in: the next is one too many
+out=$(printf 'hi\n' | timeout 5 "$N" connect 127.0.0.1 "$pport" 2>/dev/null)
+[ -z "$out" ] && grep -q "dropped 127.0.0.1:[0-9]* (--per-ip-limit)" "$tmp/prot.err" \
+  && ok "echo --per-ip-limit 1: a second client from 127.0.0.1 dropped" || bad "per-ip: '$out' $(cat "$tmp/prot.err")"
+out=$(printf 'hi\n' | timeout 5 "$N" connect --local-address 127.0.0.2 127.0.0.1 "$pport" 2>/dev/null)
+[ "$out" = hi ] && ok "echo --per-ip-limit 1: 127.0.0.2 counted apart" || bad "per-ip 127.0.0.2: '$out'"
+kill "$held"; wait "$held" 2>/dev/null
+mport=$(freeport)
+"$N" echo -v --max-write-buffer 1000 "$mport" 2>"$tmp/mwb.err" & pids+=($!)
+waittcp "$mport"
+out=$(printf 'ping\n' | timeout 5 "$N" connect 127.0.0.1 "$mport")
+[ "$out" = ping ] && ok "echo --max-write-buffer 1000: a small echo passes" || bad "max-write-buffer small: '$out'"
+out=$(closes_in "$mport" 200000)
+[ "${out%% *}" = closed ] && grep -q "Write refused" "$tmp/mwb.err" \
+  && ok "echo --max-write-buffer 1000: a client that does not read is cut off" || bad "max-write-buffer: '$out' $(cat "$tmp/mwb.err")"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

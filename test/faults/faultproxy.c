@@ -27,8 +27,8 @@ typedef struct {
 
 typedef struct {
   uint64_t accepted, live, closed, planned[4], done[4], sliced, delayed,
-      stalled, chunks_delayed, up_errors, cli_errors, idle_kills,
-      connect_fail, bytes[2];
+      stalled, chunks_delayed, up_errors, cli_errors, idle_kills, connect_fail,
+      bytes[2];
 } pstats_t;
 
 static cfg_t cfg;
@@ -60,8 +60,12 @@ struct conn_s {
   dir_t d[2];
 };
 
-static nnet_socket_t *dir_src(dir_t *d) { return d->idx ? d->c->up : d->c->cli; }
-static nnet_socket_t *dir_dst(dir_t *d) { return d->idx ? d->c->cli : d->c->up; }
+static nnet_socket_t *dir_src(dir_t *d) {
+  return d->idx ? d->c->up : d->c->cli;
+}
+static nnet_socket_t *dir_dst(dir_t *d) {
+  return d->idx ? d->c->cli : d->c->up;
+}
 
 static void conn_maybe_free(conn_t *c) {
   if (--c->open_handles > 0) return;
@@ -120,6 +124,7 @@ static void pump(dir_t *d) {
   const fx_plan_t *pl = &c->plan;
   nnet_socket_t *dst = dir_dst(d);
   size_t budget = 256 * 1024; /* then yield to the other connections */
+  int writes_left = 256;
   while (!c->dead && !d->blocked && !d->timer_on && !d->stopped &&
          d->off < d->len && dst) {
     size_t n = d->len - d->off;
@@ -180,7 +185,7 @@ static void pump(dir_t *d) {
     d->fwd += n;
     st.bytes[d->idx] += n;
     if (r == 0) d->blocked = true;
-    if (n >= budget) {
+    if (n >= budget || --writes_left == 0) {
       if (!d->blocked && d->off < d->len) start_timer(d, 0);
       break;
     }
@@ -209,6 +214,8 @@ static void start_timer(dir_t *d, unsigned ms) {
   uv_timer_start(&d->timer, on_dir_timer, ms, 0);
 }
 
+static void on_dir_timer(uv_timer_t *t);
+
 static dir_t *dir_from(conn_t *c, nnet_socket_t *s, bool as_src) {
   bool is_cli = s == c->cli;
   /* as source: cli feeds dir 0; as destination: cli receives dir 1 */
@@ -231,6 +238,9 @@ static void on_data(const nnet_event_t *ev, void *ctx) {
     d->buf = b, d->cap = cap;
   }
   memcpy(d->buf + d->len, ev->u.data.base, n);
+  /* A stopped pair is held --stop-hold ms after the client's last byte. */
+  if (d->idx == 0 && c->d[1].reset_due && c->plan.kind == FX_STOP)
+    uv_timer_start(&c->d[1].timer, on_dir_timer, cfg.stop_hold_ms, 0);
   d->len += n;
   if ((c->plan.flags & FX_F_DELAY) && !d->timer_on &&
       fx_chance(&c->rng, 0.25)) {
@@ -265,8 +275,7 @@ static void on_error(const nnet_event_t *ev, void *ctx) {
     st.up_errors++;
   if (cfg.verbose)
     fprintf(stderr, "faultproxy: conn %u %s: %s\n", c->no,
-            ev->target == c->cli ? "client" : "upstream",
-            ev->u.error->message);
+            ev->target == c->cli ? "client" : "upstream", ev->u.error->message);
 }
 
 static void on_timeout(const nnet_event_t *ev, void *ctx) {
@@ -281,8 +290,9 @@ static void on_close(const nnet_event_t *ev, void *ctx) {
   conn_t *c = ctx;
   if (cfg.verbose && fx_ms(uv_hrtime() - c->t0) > 2500 && !c->dead &&
       c->plan.kind != FX_STOP)
-    dump_conn(stderr, c, ev->target == c->cli ? "slow, client closed:"
-                                                : "slow, server closed:");
+    dump_conn(
+        stderr, c,
+        ev->target == c->cli ? "slow, client closed:" : "slow, server closed:");
   bool is_cli = ev->target == c->cli;
   if (is_cli)
     c->cli = NULL;
@@ -308,10 +318,9 @@ static void on_up_connect(const nnet_event_t *ev, void *ctx) {
   c->up_ok = true;
   if (c->dead) return;
   nnet_socket_resume(c->cli);
-  if (!(c->plan.kind == FX_STOP && c->plan.at == 0))
-    nnet_socket_resume(c->up);
-  else
-    do_stop(c);
+  /* A stop at 0 happens in pump() like any other: once there is a server
+   * byte past the offset (an empty echo still gets its FIN through). */
+  nnet_socket_resume(c->up);
 }
 
 static void wire(conn_t *c, nnet_socket_t *s) {
@@ -431,13 +440,11 @@ static void print_stats(FILE *f) {
           (unsigned long long)st.done[FX_RESET],
           (unsigned long long)st.done[FX_HALFCLOSE],
           (unsigned long long)st.done[FX_STOP], (unsigned long long)st.sliced,
-          (unsigned long long)st.delayed,
-          (unsigned long long)st.chunks_delayed,
+          (unsigned long long)st.delayed, (unsigned long long)st.chunks_delayed,
           (unsigned long long)st.stalled, (unsigned long long)st.cli_errors,
           (unsigned long long)st.up_errors, (unsigned long long)st.idle_kills,
-          (unsigned long long)st.connect_fail,
-          (unsigned long long)st.bytes[0], (unsigned long long)st.bytes[1],
-          fx_rss_kib());
+          (unsigned long long)st.connect_fail, (unsigned long long)st.bytes[0],
+          (unsigned long long)st.bytes[1], fx_rss_kib());
   fflush(f);
 }
 
@@ -449,8 +456,7 @@ static void dump_conn(FILE *f, conn_t *c, const char *what) {
             "conn %u age=%.0fms plan=%s at=%llu flags=%u "
             "dead=%d up_ok=%d cli=%s up=%s",
             c->no, fx_ms(now - c->t0), fx_kind_name(c->plan.kind),
-            (unsigned long long)c->plan.at,
-            c->plan.flags, c->dead, c->up_ok,
+            (unsigned long long)c->plan.at, c->plan.flags, c->dead, c->up_ok,
             c->cli ? nnet_socket_ready_state(c->cli) : "-",
             c->up ? nnet_socket_ready_state(c->up) : "-");
     for (int i = 0; i < 2; i++) {
@@ -462,7 +468,8 @@ static void dump_conn(FILE *f, conn_t *c, const char *what) {
               d->blocked, d->src_ended, d->ended, d->discard, d->stopped);
     }
     if (c->cli)
-      fprintf(f, " | cli wlen=%zu paused=%d", nnet_socket_writable_length(c->cli),
+      fprintf(f, " | cli wlen=%zu paused=%d",
+              nnet_socket_writable_length(c->cli),
               nnet_socket_is_paused(c->cli));
     if (c->up)
       fprintf(f, " | up wlen=%zu paused=%d", nnet_socket_writable_length(c->up),
@@ -575,15 +582,15 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     double x;
-#define NUM(name, lo, hi, dst)                                    \
-  if (!strcmp(a, name)) {                                         \
-    if (!fx_num(v, lo, hi, &x)) {                                 \
-      fprintf(stderr, "faultproxy: bad value for %s\n", name);    \
-      return 2;                                                   \
-    }                                                             \
-    dst = x;                                                      \
-    i++;                                                          \
-    continue;                                                     \
+#define NUM(name, lo, hi, dst)                                 \
+  if (!strcmp(a, name)) {                                      \
+    if (!fx_num(v, lo, hi, &x)) {                              \
+      fprintf(stderr, "faultproxy: bad value for %s\n", name); \
+      return 2;                                                \
+    }                                                          \
+    dst = x;                                                   \
+    i++;                                                       \
+    continue;                                                  \
   }
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       usage(stdout);

@@ -35,7 +35,9 @@ static inline uint64_t fx_below(fx_rng_t *r, uint64_t n) {
 static inline double fx_unit(fx_rng_t *r) {
   return (double)(fx_next(r) >> 11) * (1.0 / 9007199254740992.0);
 }
-static inline bool fx_chance(fx_rng_t *r, double p) { return fx_unit(r) < p; }
+static inline bool fx_chance(fx_rng_t *r, double p) {
+  return fx_unit(r) < p;
+}
 /* Log-uniform in [lo, hi] (lo >= 1): many small values, some large. */
 static inline uint64_t fx_logu(fx_rng_t *r, uint64_t lo, uint64_t hi) {
   if (hi <= lo) return lo;
@@ -80,9 +82,9 @@ typedef struct {
    * rest is read and dropped). STOP: server->client bytes forwarded before
    * the proxy stops reading the server for good. */
   uint64_t at;
-  uint64_t stall_at;  /* FX_F_STALL: offset where the direction stalls */
-  uint32_t delay_ms;  /* FX_F_DELAY: a chunk waits up to this long */
-  uint32_t stall_ms;  /* FX_F_STALL: for this long */
+  uint64_t stall_at; /* FX_F_STALL: offset where the direction stalls */
+  uint32_t delay_ms; /* FX_F_DELAY: a chunk waits up to this long */
+  uint32_t stall_ms; /* FX_F_STALL: for this long */
 } fx_plan_t;
 
 static inline void fx_put(uint8_t *p, uint64_t v, int n) {
@@ -152,6 +154,8 @@ static inline long fx_rss_kib(void) {
   fclose(f);
   return v;
 }
-static inline double fx_ms(uint64_t hr) { return (double)hr / 1e6; }
+static inline double fx_ms(uint64_t hr) {
+  return (double)hr / 1e6;
+}
 
 #endif

@@ -129,13 +129,14 @@ static int storm(void) {
   qsort(ss.lat, ss.nlat, sizeof(double), cmp_double);
   double p99 = ss.nlat ? ss.lat[(size_t)((double)(ss.nlat - 1) * 0.99)] : 0;
   double mx = ss.nlat ? ss.lat[ss.nlat - 1] : 0;
-  printf("peers: storm count=%llu served=%llu shed_eof=%llu shed_err=%llu "
-         "refused=%llu unresolved=%llu odd=%llu lat_p99_ms=%.1f "
-         "lat_max_ms=%.1f secs=%.2f\n",
-         (unsigned long long)ss.started, (unsigned long long)ss.served,
-         (unsigned long long)ss.shed_eof, (unsigned long long)ss.shed_err,
-         (unsigned long long)ss.refused, (unsigned long long)ss.unresolved,
-         (unsigned long long)ss.odd, p99, mx, fx_ms(uv_hrtime() - t0) / 1000);
+  printf(
+      "peers: storm count=%llu served=%llu shed_eof=%llu shed_err=%llu "
+      "refused=%llu unresolved=%llu odd=%llu lat_p99_ms=%.1f "
+      "lat_max_ms=%.1f secs=%.2f\n",
+      (unsigned long long)ss.started, (unsigned long long)ss.served,
+      (unsigned long long)ss.shed_eof, (unsigned long long)ss.shed_err,
+      (unsigned long long)ss.refused, (unsigned long long)ss.unresolved,
+      (unsigned long long)ss.odd, p99, mx, fx_ms(uv_hrtime() - t0) / 1000);
   return 0;
 }
 
@@ -157,7 +158,9 @@ static int raw_connect(int rcvbuf) {
 }
 
 static volatile sig_atomic_t stop_flag;
-static void on_term(int sig) { stop_flag = 1; }
+static void on_term(int sig) {
+  stop_flag = 1;
+}
 
 /* Is the peer closed by the server? (EOF or error; data is drained.) */
 static bool raw_closed(int fd) {
@@ -206,8 +209,8 @@ static int slow(void) {
     bool progress = false;
     for (uint64_t i = 0; i < cfg.count; i++) {
       if (fds[i] < 0 || sent[i] >= cfg.bytes) continue;
-      size_t n = cfg.bytes - sent[i] < sizeof buf ? cfg.bytes - sent[i]
-                                                   : sizeof buf;
+      size_t n =
+          cfg.bytes - sent[i] < sizeof buf ? cfg.bytes - sent[i] : sizeof buf;
       ssize_t w = send(fds[i], buf, n, MSG_NOSIGNAL);
       if (w > 0) {
         sent[i] += (uint64_t)w, total += (uint64_t)w;
@@ -221,10 +224,11 @@ static int slow(void) {
   }
   uint64_t done = 0;
   for (uint64_t i = 0; i < cfg.count; i++) done += sent[i] >= cfg.bytes;
-  printf("peers: stuck count=%llu connect_failed=%llu sent_total=%llu "
-         "sent_all=%llu\n",
-         (unsigned long long)cfg.count, (unsigned long long)failed,
-         (unsigned long long)total, (unsigned long long)done);
+  printf(
+      "peers: stuck count=%llu connect_failed=%llu sent_total=%llu "
+      "sent_all=%llu\n",
+      (unsigned long long)cfg.count, (unsigned long long)failed,
+      (unsigned long long)total, (unsigned long long)done);
   fflush(stdout);
   uint64_t t0 = uv_hrtime();
   while (!stop_flag && (!cfg.hold_ms || fx_ms(uv_hrtime() - t0) < cfg.hold_ms))
@@ -235,7 +239,8 @@ static int slow(void) {
       closed += raw_closed(fds[i]);
       close(fds[i]);
     }
-  printf("peers: slow done closed_by_server=%llu\n", (unsigned long long)closed);
+  printf("peers: slow done closed_by_server=%llu\n",
+         (unsigned long long)closed);
   return 0;
 }
 
@@ -269,12 +274,12 @@ static int silent(void) {
     }
   }
   qsort(lat, nlat, sizeof(double), cmp_double);
-  printf("peers: silent count=%llu connect_failed=%llu evicted=%llu "
-         "not_evicted=%llu early=%llu min_ms=%.0f max_ms=%.0f\n",
-         (unsigned long long)cfg.count, (unsigned long long)failed,
-         (unsigned long long)evicted, (unsigned long long)left,
-         (unsigned long long)early, nlat ? lat[0] : 0,
-         nlat ? lat[nlat - 1] : 0);
+  printf(
+      "peers: silent count=%llu connect_failed=%llu evicted=%llu "
+      "not_evicted=%llu early=%llu min_ms=%.0f max_ms=%.0f\n",
+      (unsigned long long)cfg.count, (unsigned long long)failed,
+      (unsigned long long)evicted, (unsigned long long)left,
+      (unsigned long long)early, nlat ? lat[0] : 0, nlat ? lat[nlat - 1] : 0);
   return 0;
 }
 

@@ -74,7 +74,7 @@ cmake --build "$app/build" >/dev/null
 port=$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 LD_LIBRARY_PATH=$libdir "$app/build/echo_server" "$port" >/dev/null &
 pids+=($!)
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
-out=$(printf 'hello from the packages\n' | timeout 10 "$root/usr/bin/nodenet" connect 127.0.0.1 "$port")
+for _ in $(seq 600); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.05; done
+out=$(printf 'hello from the packages\n' | timeout 30 "$root/usr/bin/nodenet" connect 127.0.0.1 "$port")
 [ "$out" = "hello from the packages" ] || { echo "echo through packages gave '$out'"; exit 1; }
 echo "packages/deb: $(cd "$work/debs" && echo *.deb) unpack, build (pkg-config, find_package) and echo"

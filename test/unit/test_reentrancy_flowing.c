@@ -417,8 +417,8 @@ static void check_socket(fx_t *f, nnet_socket_t *s, const sock_rec_t *r,
     ck_assert_int_eq(r->errors, 1);
     ck_assert_int_eq(r->err_code, USER_ERR);
   } else if (exact && f->action == A_NONE) {
-    bool natural = f->hp->scenario == SC_LFAIL_SYNC ||
-                   f->hp->scenario == SC_LFAIL_ASYNC;
+    bool natural =
+        f->hp->scenario == SC_LFAIL_SYNC || f->hp->scenario == SC_LFAIL_ASYNC;
     ck_assert_int_eq(r->errors, natural ? 1 : 0);
   }
 }

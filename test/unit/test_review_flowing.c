@@ -1,5 +1,8 @@
-/* Review of the flowing-mode read path (socket_read.c): cases that differ
- * from Node. Failing now; see the report.
+/* Review of the flowing-mode read path and the deferred queue: cases that
+ * differ from Node. All three fail now (reviewer's report):
+ *   paused_decoder_tail_waits    socket_read.c end_readable()/on_eof()
+ *   nested_drain_in_listener     lookup.c lookup_release() drain
+ *   pause_in_connect_reads_nothing  connect.c nnet__connect_established()
  *
  * paused_decoder_tail_waits: setEncoding('utf8'), flowing; the peer sends
  * the first 2 bytes of a 3-byte character (the decoder holds them, no
@@ -121,10 +124,10 @@ START_TEST(paused_decoder_tail_waits) {
   ck_assert_int_eq(f->data_paused, 0);
   ck_assert_int_eq(f->end_paused, 0);
   nnet_socket_release(f->client);
+  uv_run(&f->loop, UV_RUN_DEFAULT); /* the loop state's handles close */
   ck_assert_int_eq(nnet_test_loop_close(&f->loop), 0);
 }
 END_TEST
-
 
 /* nested_drain_in_listener: a custom lookup answered asynchronously
  * (done() called later, from user code) ends in lookup_settled() ->
@@ -148,9 +151,8 @@ static void nd_tick(void *ctx) {
   ((nd_t *)ctx)->tick_ran++;
 }
 
-static void nd_pending_lookup(const char *host, int family, int hints,
-                              bool all, void *req, nnet_lookup_done_fn done,
-                              void *ctx) {
+static void nd_pending_lookup(const char *host, int family, int hints, bool all,
+                              void *req, nnet_lookup_done_fn done, void *ctx) {
   (void)host, (void)family, (void)hints, (void)all;
   nd_t *f = ctx;
   f->req = req;
@@ -239,11 +241,105 @@ START_TEST(nested_drain_in_listener) {
 }
 END_TEST
 
+/* pause_in_connect_reads_nothing: Node's afterConnect emits 'connect' and
+ * 'ready', then starts reading (read(0)) only `if (readable &&
+ * !self.isPaused())`: a socket paused in a 'connect' listener does not
+ * read at all, so a peer's FIN is not seen and 'end' does not come until
+ * resume(). nnet__socket_on_connected() (socket_read.c, called by
+ * nnet__connect_established() before the 'connect' emit) starts reading
+ * first, so the FIN is read, the buffer is empty and 'end' (then the
+ * automatic end() and 'close') comes while the socket is paused. */
+typedef struct {
+  uv_loop_t loop;
+  nnet_server_t *srv;
+  nnet_socket_t *c;
+  uv_timer_t t;
+  int end_paused, end, closes;
+} pc_t;
+
+static void pc_client(const nnet_event_t *ev, void *ctx) {
+  pc_t *f = ctx;
+  nnet_socket_t *s = ev->target;
+  if (ev->type == NNET_EV_CONNECT) nnet_socket_pause(s);
+  if (ev->type == NNET_EV_END) {
+    f->end++;
+    if (nnet_socket_is_paused(s)) f->end_paused++;
+  }
+  if (ev->type == NNET_EV_CLOSE) f->closes++;
+}
+
+static void pc_resume(uv_timer_t *t) {
+  pc_t *f = t->data;
+  nnet_socket_resume(f->c);
+  uv_close((uv_handle_t *)t, NULL);
+}
+
+static void pc_sclose(const nnet_event_t *ev, void *ctx) {
+  (void)ev;
+  ((pc_t *)ctx)->closes++;
+}
+
+static void pc_conn(const nnet_event_t *ev, void *ctx) {
+  pc_t *f = ctx;
+  nnet_socket_t *sc = ev->u.connection.socket;
+  nnet_socket_on(sc, NNET_EV_CLOSE, pc_sclose, f);
+  nnet_socket_resume(sc);
+  nnet_socket_end(sc, NULL, 0, NULL, NULL); /* FIN, no data */
+  nnet_server_close(f->srv, NULL, NULL);
+}
+
+static void pc_listening(const nnet_event_t *ev, void *ctx) {
+  pc_t *f = ctx;
+  (void)ev;
+  nnet_socketaddress_t sa;
+  ck_assert_int_eq(nnet_server_address(f->srv, &sa), 0);
+  nnet_socket_opts_t so;
+  nnet_socket_opts_init(&so);
+  so.loop = &f->loop;
+  ck_assert_int_eq(nnet_socket_new(&so, &f->c), 0);
+  nnet_socket_retain(f->c);
+  nnet_socket_on(f->c, NNET_EV_CONNECT, pc_client, f);
+  nnet_socket_on(f->c, NNET_EV_END, pc_client, f);
+  nnet_socket_on(f->c, NNET_EV_CLOSE, pc_client, f);
+  nnet_connect_opts_t o;
+  nnet_connect_opts_init(&o);
+  o.port = sa.port;
+  o.host = "127.0.0.1";
+  ck_assert_int_eq(nnet_socket_connect(f->c, &o, NULL, NULL), 0);
+  uv_timer_init(&f->loop, &f->t);
+  f->t.data = f;
+  uv_timer_start(&f->t, pc_resume, 150, 0);
+}
+
+START_TEST(pause_in_connect_reads_nothing) {
+  static pc_t fx;
+  pc_t *f = &fx;
+  memset(f, 0, sizeof *f);
+  nnet_test_install_uncaught_handler();
+  ck_assert_int_eq(uv_loop_init(&f->loop), 0);
+  nnet_server_opts_t so;
+  nnet_server_opts_init(&so);
+  so.loop = &f->loop;
+  ck_assert_int_eq(nnet_create_server(&so, NULL, NULL, &f->srv), 0);
+  nnet_server_on(f->srv, NNET_EV_LISTENING, pc_listening, f);
+  nnet_server_on(f->srv, NNET_EV_CONNECTION, pc_conn, f);
+  ck_assert_int_eq(nnet_server_listen_tcp(f->srv, 0, "127.0.0.1"), 0);
+  nnet_test_run(&f->loop, 5000);
+  ck_assert_int_eq(f->closes, 2);
+  ck_assert_int_eq(f->end, 1);
+  ck_assert_int_eq(f->end_paused, 0); /* Node: 'end' only after resume() */
+  nnet_socket_release(f->c);
+  uv_run(&f->loop, UV_RUN_DEFAULT); /* the loop state's handles close */
+  ck_assert_int_eq(nnet_test_loop_close(&f->loop), 0);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("review_flowing");
   TCase *tc = tcase_create("read_path");
   tcase_add_test(tc, paused_decoder_tail_waits);
   tcase_add_test(tc, nested_drain_in_listener);
+  tcase_add_test(tc, pause_in_connect_reads_nothing);
   suite_add_tcase(s, tc);
   return s;
 }
