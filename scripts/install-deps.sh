@@ -2,6 +2,9 @@
 # Installs every Debian package the build, tests and benchmarks need.
 # Idempotent and quiet when nothing is missing. Needs root (or sudo).
 set -euo pipefail
+# grep -q exits at the first match; with pipefail the writer's SIGPIPE
+# would then fail the pipeline, so read everything.
+grep_q() { grep "$@" >/dev/null; }
 
 PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
       clang-format libuv1-dev check procps util-linux iproute2
@@ -9,7 +12,7 @@ PKGS=(build-essential cmake pkg-config clang libclang-rt-14-dev llvm
 
 missing=()
 for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep_q 'install ok installed' \
     || missing+=("$p")
 done
 command -v node >/dev/null 2>&1 || missing+=(nodejs)

@@ -20,6 +20,7 @@
 # Exit status: 0 when every figure meets its target, 1 otherwise, 2 usage.
 # Without --build-dir it builds build/rel (scripts/build.sh).
 set -uo pipefail
+grep_q() { grep "$@" >/dev/null; } # reads all input (pipefail + SIGPIPE)
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=0
 build=""
@@ -211,7 +212,7 @@ echo "reliability: == EMFILE storm: nodenet echo under ulimit -n 64, $STORM_N co
 port=$(freeport)
 prlimit --nofile=64:64 "$NODENET" echo "$port" >"$tmp/emfile.out" 2>"$tmp/emfile.err" &
 EM=$!; pids+=("$EM")
-for _ in $(seq 100); do ss -ltn "sport = :$port" | grep -q LISTEN && break; sleep 0.05; done
+for _ in $(seq 100); do ss -ltn "sport = :$port" | grep_q LISTEN && break; sleep 0.05; done
 lim=$(awk '/Max open files/{print $4}' "/proc/$EM/limits")
 # 1. saturate: more peers than descriptors, held; CPU over a 3 s window
 "$F/peers" hold --port "$port" --count 100 --hold-ms 5000 >"$tmp/hold.out" 2>&1 &

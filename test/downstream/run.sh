@@ -3,6 +3,9 @@
 # outside the source tree against it twice: with pkg-config and with
 # find_package(nodenet). Both binaries must run and print the version.
 set -euo pipefail
+# grep -q exits at the first match; with pipefail the writer's SIGPIPE
+# would then fail the pipeline, so read everything.
+grep_q() { grep "$@" >/dev/null; }
 src=$1 build=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -42,5 +45,5 @@ cmake --build "$app/build" >/dev/null
 "$app/build/app"
 # The shared library carries the SONAME of the major version.
 so=$(find "$tmp/prefix" -name 'libnodenet.so.*.*' | head -1)
-objdump -p "$so" | grep -q "SONAME.*libnodenet.so.0" || { echo "bad SONAME"; exit 1; }
+objdump -p "$so" | grep_q "SONAME.*libnodenet.so.0" || { echo "bad SONAME"; exit 1; }
 echo "downstream: pkg-config and find_package builds ran"
