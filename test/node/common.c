@@ -3,6 +3,8 @@
 #include "common.h"
 
 #include <ftw.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <unistd.h>
@@ -117,6 +119,32 @@ int nt_server_port(const nnet_server_t *srv) {
   int rc = nnet_server_address(srv, &sa);
   if (rc != 0) NT_FAIL("server.address(): %s", nnet_err_name(rc));
   return sa.port;
+}
+
+static int port_of(const struct sockaddr_storage *a) {
+  return ntohs(a->ss_family == AF_INET6
+                   ? ((const struct sockaddr_in6 *)a)->sin6_port
+                   : ((const struct sockaddr_in *)a)->sin_port);
+}
+
+int nt_fd_by_ports(int local_port, int remote_port) {
+  for (int fd = 3; fd < 4096; fd++) {
+    struct sockaddr_storage a, b;
+    socklen_t la = sizeof(a), lb = sizeof(b);
+    if (getsockname(fd, (struct sockaddr *)&a, &la) != 0) continue;
+    if (getpeername(fd, (struct sockaddr *)&b, &lb) != 0) continue;
+    if (a.ss_family != AF_INET && a.ss_family != AF_INET6) continue;
+    if (port_of(&a) == local_port && port_of(&b) == remote_port) return fd;
+  }
+  NT_FAIL("no TCP socket %d -> %d in this process", local_port, remote_port);
+}
+
+int nt_sockopt(int fd, int level, int name) {
+  int v = -1;
+  socklen_t len = sizeof(v);
+  if (getsockopt(fd, level, name, &v, &len) != 0)
+    NT_FAIL("getsockopt(%d, %d, %d) failed", fd, level, name);
+  return v;
 }
 
 struct nt_timer_s {

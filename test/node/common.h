@@ -104,6 +104,13 @@ nt_timer_t *nt_set_timeout(void (*fn)(void *ctx), void *ctx, uint64_t ms);
 void nt_clear_timeout(nt_timer_t *t);
 void nt_timer_unref(nt_timer_t *t);
 
+/* The C stand-in for spying on Node's socket._handle: the descriptor of
+ * this process's TCP socket bound to local_port and connected to
+ * remote_port (fails the test when there is none), and an int socket
+ * option read from the kernel. */
+int nt_fd_by_ports(int local_port, int remote_port);
+int nt_sockopt(int fd, int level, int name);
+
 /* The default loop (every port uses it, as Node has one loop). */
 #define NT_LOOP uv_default_loop()
 

@@ -11,45 +11,9 @@
 #define _GNU_SOURCE
 #include "common.h"
 
-#include <dirent.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
-
-/* The descriptor of this process's TCP socket bound to local_port and
- * connected to remote_port. */
-static int find_fd(int local_port, int remote_port) {
-  DIR *d = opendir("/proc/self/fd");
-  struct dirent *e;
-  int found = -1;
-  NT_ASSERT(d != NULL);
-  while ((e = readdir(d)) != NULL && found < 0) {
-    struct sockaddr_storage a, b;
-    socklen_t al = sizeof(a), bl = sizeof(b);
-    int fd = atoi(e->d_name);
-    if (e->d_name[0] == '.' || fd == dirfd(d)) continue;
-    if (getsockname(fd, (struct sockaddr *)&a, &al) != 0) continue;
-    if (getpeername(fd, (struct sockaddr *)&b, &bl) != 0) continue;
-    if (a.ss_family != AF_INET && a.ss_family != AF_INET6) continue;
-    int lp =
-        ntohs(a.ss_family == AF_INET ? ((struct sockaddr_in *)&a)->sin_port
-                                     : ((struct sockaddr_in6 *)&a)->sin6_port);
-    int rp =
-        ntohs(b.ss_family == AF_INET ? ((struct sockaddr_in *)&b)->sin_port
-                                     : ((struct sockaddr_in6 *)&b)->sin6_port);
-    if (lp == local_port && rp == remote_port) found = fd;
-  }
-  closedir(d);
-  NT_ASSERT(found >= 0);
-  return found;
-}
-
-static int sockopt(int fd, int level, int name) {
-  int v = -1;
-  socklen_t len = sizeof(v);
-  NT_EQ(getsockopt(fd, level, name, &v, &len), 0);
-  return v;
-}
 
 typedef struct {
   bool keep_alive;
@@ -73,10 +37,10 @@ static void on_connect(const nnet_event_t *ev, void *ctx) {
   nnet_socketaddress_t local;
   NT_HIT(c->connects);
   NT_OK(nnet_socket_address(ev->target, &local));
-  int fd = find_fd(local.port, nt_server_port(c->server));
-  NT_EQ(sockopt(fd, SOL_SOCKET, SO_KEEPALIVE), c->keep_alive);
+  int fd = nt_fd_by_ports(local.port, nt_server_port(c->server));
+  NT_EQ(nt_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE), c->keep_alive);
   if (c->keep_alive)
-    NT_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE),
+    NT_EQ(nt_sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE),
           c->idle < 0 ? default_idle : c->idle);
   NT_OK(nnet_socket_end(ev->target, NULL, 0, NULL, NULL));
 }

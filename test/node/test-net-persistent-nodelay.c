@@ -14,25 +14,6 @@ static nt_count_t *listening_calls, *end_calls;
 static nnet_server_t *echo_server;
 static nnet_socket_t *sock1;
 
-/* The fd of our own TCP socket bound to local_port and connected to
- * remote_port, or -1. */
-static int find_fd(int local_port, int remote_port) {
-  for (int fd = 3; fd < 1024; fd++) {
-    struct sockaddr_storage a, b;
-    socklen_t la = sizeof(a), lb = sizeof(b);
-    if (getsockname(fd, (struct sockaddr *)&a, &la) != 0) continue;
-    if (getpeername(fd, (struct sockaddr *)&b, &lb) != 0) continue;
-    int lp = a.ss_family == AF_INET6
-                 ? ntohs(((struct sockaddr_in6 *)&a)->sin6_port)
-                 : ntohs(((struct sockaddr_in *)&a)->sin_port);
-    int rp = b.ss_family == AF_INET6
-                 ? ntohs(((struct sockaddr_in6 *)&b)->sin6_port)
-                 : ntohs(((struct sockaddr_in *)&b)->sin_port);
-    if (lp == local_port && rp == remote_port) return fd;
-  }
-  return -1;
-}
-
 static void on_conn(const nnet_event_t *ev, void *ctx) {
   nnet_socket_end(ev->u.connection.socket, NULL, 0, NULL, NULL);
 }
@@ -41,7 +22,7 @@ static void on_end(const nnet_event_t *ev, void *ctx) {
   NT_HIT(end_calls);
   nnet_socketaddress_t local;
   NT_OK(nnet_socket_address(sock1, &local));
-  int fd = find_fd(local.port, nt_server_port(echo_server));
+  int fd = nt_fd_by_ports(local.port, nt_server_port(echo_server));
   NT_ASSERT(fd >= 0);
   int on = 0;
   socklen_t len = sizeof(on);

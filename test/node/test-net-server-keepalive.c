@@ -14,51 +14,23 @@
 static nt_count_t *conns, *listening;
 static nnet_server_t *server;
 
-/* The fd of our own TCP socket whose local port is local_port and whose
- * peer port is remote_port (the C stand-in for Node's socket._handle), or
- * -1. */
-static int find_fd(int local_port, int remote_port) {
-  for (int fd = 3; fd < 1024; fd++) {
-    struct sockaddr_storage a, b;
-    socklen_t la = sizeof(a), lb = sizeof(b);
-    if (getsockname(fd, (struct sockaddr *)&a, &la) != 0) continue;
-    if (getpeername(fd, (struct sockaddr *)&b, &lb) != 0) continue;
-    if (a.ss_family != AF_INET && a.ss_family != AF_INET6) continue;
-    int lp = a.ss_family == AF_INET6
-                 ? ntohs(((struct sockaddr_in6 *)&a)->sin6_port)
-                 : ntohs(((struct sockaddr_in *)&a)->sin_port);
-    int rp = b.ss_family == AF_INET6
-                 ? ntohs(((struct sockaddr_in6 *)&b)->sin6_port)
-                 : ntohs(((struct sockaddr_in *)&b)->sin_port);
-    if (lp == local_port && rp == remote_port) return fd;
-  }
-  return -1;
-}
-
-static int sockopt(int fd, int level, int name) {
-  int v = -1;
-  socklen_t len = sizeof(v);
-  NT_OK(getsockopt(fd, level, name, &v, &len));
-  return v;
-}
-
 static void on_connection(const nnet_event_t *ev, void *ctx) {
   nnet_socket_t *s = ev->u.connection.socket;
   nnet_socketaddress_t ra;
   NT_HIT(conns);
   NT_OK(nnet_socket_remote_address(s, &ra));
-  int fd = find_fd(nt_server_port(server), ra.port);
+  int fd = nt_fd_by_ports(nt_server_port(server), ra.port);
   NT_ASSERT(fd >= 0);
   /* Applied by the server before 'connection'. */
-  NT_EQ(sockopt(fd, SOL_SOCKET, SO_KEEPALIVE), 1);
-  NT_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), 1);
+  NT_EQ(nt_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE), 1);
+  NT_EQ(nt_sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), 1);
   NT_OK(nnet_socket_set_keep_alive(s, true, 1000));
-  NT_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), 1);
+  NT_EQ(nt_sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), 1);
   NT_OK(nnet_socket_set_keep_alive(s, true, 2000));
-  NT_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), 2);
+  NT_EQ(nt_sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), 2);
   NT_OK(nnet_socket_set_keep_alive(s, true, 3000));
-  NT_EQ(sockopt(fd, SOL_SOCKET, SO_KEEPALIVE), 1);
-  NT_EQ(sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), 3);
+  NT_EQ(nt_sockopt(fd, SOL_SOCKET, SO_KEEPALIVE), 1);
+  NT_EQ(nt_sockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE), 3);
   nnet_socket_destroy(s, 0);
   NT_OK(nnet_server_close(server, NULL, NULL));
 }
