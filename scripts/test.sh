@@ -36,13 +36,15 @@ if [ $quick -eq 0 ]; then
   echo "== threads (clang tsan) =="
   # ThreadSanitizer on what is shared across threads (BlockList, per-loop
   # state): any data race report fails the run.
+  # Every unit test named test_*threads*.c (ctest label `threads`).
+  tsan_targets=$(cd test/unit && ls test_*threads*.c | sed 's/\.c$//')
   if ! (cmake -S . -B build/tsan -DCMAKE_C_COMPILER=clang -DNNET_TSAN=ON \
           -DNNET_BENCH=OFF >/dev/null &&
-        cmake --build build/tsan -j"$(nproc)" \
-          --target test_addr_blocklist_threads -- --no-print-directory \
-          >/dev/null &&
+        cmake --build build/tsan -j"$(nproc)" --target $tsan_targets \
+          -- --no-print-directory >/dev/null &&
+        cd build/tsan &&
         TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 CK_FORK=no \
-          build/tsan/test/test_addr_blocklist_threads); then
+          ctest -L threads --output-on-failure --timeout 600); then
     echo "== threads: FAILED =="; status=1
   fi
   echo "== fuzz =="
