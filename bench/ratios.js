@@ -44,4 +44,23 @@ if (idle.length) {
   const per = (s) => med(idle.filter((x) => x.server === s).map((x) => ((x.rss1_kB - x.rss0_kB) * 1024) / (x.established || x.n || 10000)));
   for (const s of ['nodenet', ...others]) out.push(`| ${s} | ${f(per(s), 0)} | ${f(per(s) / per('uv'))} |`);
 }
+// The multi-loop server (echo --threads 2) against the one-loop server, in
+// the same rounds: throughput and server CPU per operation.
+const multi = 'nodenet-2loops';
+if (load.some((x) => x.server === multi)) {
+  out.push('');
+  out.push(`| workload | nodenet (1 loop) | ${multi} | ×1 loop | srv µs/op 1 loop | srv µs/op 2 loops | CPU/op ×1 loop |`);
+  out.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const wl of wls) {
+    const one = load.filter((x) => x.wl === wl && x.server === 'nodenet');
+    const two = load.filter((x) => x.wl === wl && x.server === multi);
+    if (!one.length || !two.length) continue;
+    const ratio = (fn) => med(two.map((a) => {
+      const b = one.find((y) => y.round === a.round);
+      return b ? fn(a) / fn(b) : NaN;
+    }));
+    out.push(`| ${wl} | ${f(med(one.map(rate)), 0)} | ${f(med(two.map(rate)), 0)} | ${f(ratio(rate))} | ` +
+      `${f(med(one.map(usPerOp)), 1)} | ${f(med(two.map(usPerOp)), 1)} | ${f(ratio(usPerOp))} |`);
+  }
+}
 console.log(out.join('\n'));

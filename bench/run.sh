@@ -3,7 +3,8 @@
 # Node in one run. Uses the shared bench-kit (load generator + reference
 # servers): every round alternates the servers (order rotated), the server
 # is pinned to CPU 0 and the load generator to CPU 1, and ratios are taken
-# within a round so machine drift cancels.
+# within a round so machine drift cancels. nodenet-2loops is the same echo
+# served by two loops in two threads (echo --threads 2, SO_REUSEPORT).
 #
 #   bench/run.sh                 full run (about 8 minutes), writes bench/results/
 #   ROUNDS=5 DUR=5 bench/run.sh  longer
@@ -32,7 +33,7 @@ stamp=$(date +%Y%m%d-%H%M%S)
 (
   cd "$work"
   SERVERS=${SERVERS:-"uv node-pipe node-data"} \
-  EXTRA_SERVERS="nodenet=$tool echo {port} {unix}" \
+  EXTRA_SERVERS="nodenet=$tool echo {port} {unix};nodenet-2loops=$tool echo --threads 2 {port} {unix}" \
   SKIP_KERNEL=${SKIP_KERNEL:-1} SKIP_NODEBENCH=${SKIP_NODEBENCH:-1} \
   OUT="$out/kit-$stamp.md" ./run-all.sh
 )

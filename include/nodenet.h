@@ -10,5 +10,6 @@
 #include "nodenet/core.h"
 #include "nodenet/addr.h"
 #include "nodenet/net.h"
+#include "nodenet/threads.h"
 
 #endif

@@ -2,6 +2,7 @@
 #ifndef NNET_INTERNAL_H
 #define NNET_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,6 +97,15 @@ typedef void (*nnet__defer_fn)(void *arg);
 nnet__loop_t *nnet__loop_acquire(uv_loop_t *loop); /* NULL on OOM */
 void nnet__loop_release(nnet__loop_t *nl);
 uv_loop_t *nnet__loop_uv(nnet__loop_t *nl);
+/* The read buffer of the loop's sockets (socket_read.c): one per loop, as
+ * 'data' borrows the bytes only during the emit. Flowing reads take
+ * NNET__READ_MIN << shift bytes, shift <= NNET__READ_MAX_SHIFT. Allocated
+ * at the largest size with the loop state (so a loop's allocations do not
+ * grow with its traffic; pages are touched only by reads that fill them),
+ * freed with it, never per connection. *len: want, at most that size. */
+#define NNET__READ_MIN       (64 * 1024)
+#define NNET__READ_MAX_SHIFT 2
+char *nnet__loop_read_buf(nnet__loop_t *nl, size_t want, size_t *len);
 /* Queue fn(arg) for a later turn (FIFO). 0 or UV_ENOMEM. */
 int nnet__defer(nnet__loop_t *nl, nnet__defer_fn fn, void *arg);
 /* Run queued work now (called at the end of internal libuv callbacks, so
@@ -105,6 +115,26 @@ int nnet__defer(nnet__loop_t *nl, nnet__defer_fn fn, void *arg);
  * listener (a lookup answered there, say) leaves the work to the drain at
  * the end of the outer callback, or to the idle handle nnet__defer started. */
 void nnet__tick_drain(nnet__loop_t *nl);
+
+/* ---- core/mailbox.c: work posted from other threads ----
+ * Opened and closed on the loop's thread; posted to from any thread. A
+ * mail's run(m, closing) runs on the loop's thread, once, in post order:
+ * closing is true when it runs inside nnet__mailbox_close(). A post to a
+ * closed mailbox returns NNET_ERR_TRANSFER_NO_RECEIVER (m not taken). The
+ * memory is freed once it is closed and every nnet__mailbox_ref() was
+ * dropped; the async handle keeps the loop alive unless set_ref(false). */
+typedef struct nnet__mail_s {
+  struct nnet__mail_s *next;
+  void (*run)(struct nnet__mail_s *m, bool closing);
+} nnet__mail_t;
+typedef struct nnet__mailbox_s nnet__mailbox_t;
+
+int nnet__mailbox_open(uv_loop_t *loop, nnet__mailbox_t **out);
+int nnet__mailbox_post(nnet__mailbox_t *mb, nnet__mail_t *m);
+void nnet__mailbox_close(nnet__mailbox_t *mb);
+void nnet__mailbox_ref(nnet__mailbox_t *mb);
+void nnet__mailbox_unref(nnet__mailbox_t *mb);
+void nnet__mailbox_set_ref(nnet__mailbox_t *mb, bool ref);
 
 /* ---- core/error.c: building Node-shaped errors ----
  * An nnet__error_t owns its strings and can be handed out as the public

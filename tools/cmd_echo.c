@@ -2,8 +2,11 @@
  * Echoes every byte with backpressure (pause on a full write queue, resume on
  * 'drain'); ends each connection after the client's EOF (allowHalfOpen
  * false does that); on SIGINT/SIGTERM shuts down within --grace ms
- * (nnet_server_shutdown) and exits 0. */
+ * (nnet_server_shutdown) and exits 0. With --threads N it serves from N
+ * loops in N threads (nnet_multiloop_start): the listeners below run on
+ * each connection's own loop and only read the shared echo_t. */
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +24,18 @@ typedef struct {
   int shutting_down; /* servers whose shutdown has not completed */
   size_t ended, destroyed;
   nnet_server_opts_t so; /* the protections beyond Node (--max-write-...) */
+  long threads;          /* --threads: 1 serves from this thread's loop */
+  int balance;           /* --balance (nnet_balance_t); -1: not given */
+  nnet_multiloop_t *ml;
+  uv_async_t joined; /* the waiter thread saw every loop end */
+  pthread_t waiter;
 } echo_t;
 
 void help_echo(void) {
   puts(
       "usage: nodenet echo [-v] [--grace MS] [--max-write-buffer BYTES]\n"
-      "                    [--per-ip-limit N] [--idle-timeout MS] PORT "
+      "                    [--per-ip-limit N] [--idle-timeout MS]\n"
+      "                    [--threads N] [--balance reuseport|acceptor] PORT "
       "[UNIXPATH]\n"
       "\n"
       "Echo server: listens on 127.0.0.1:PORT (env ECHO_HOST overrides) and,\n"
@@ -52,7 +61,16 @@ void help_echo(void) {
       "                 more are closed at once (TCP only)\n"
       "  --idle-timeout MS\n"
       "                 close a connection silent for MS ms\n"
-      "  (the last three are off by default; -v reports each drop)");
+      "  (the last three are off by default; -v reports each drop; with\n"
+      "  --threads they hold per loop)\n"
+      "  --threads N    serve from N loops in N threads (default 1); each\n"
+      "                 connection stays on one loop; -v prints each loop's\n"
+      "                 connection count at exit. The host must be numeric\n"
+      "  --balance reuseport|acceptor\n"
+      "                 how connections reach the loops: one SO_REUSEPORT\n"
+      "                 socket per loop, the kernel spreading them\n"
+      "                 (default), or one loop accepting and handing each\n"
+      "                 to the least-loaded loop (always for UNIXPATH)");
 }
 
 static void on_data(const nnet_event_t *ev, void *ctx) {
@@ -120,6 +138,10 @@ static void on_signal(uv_signal_t *sig, int signum) {
     deadline = (unsigned)e->grace_ms - grace;
     e->shutting_down = e->n_servers;
   }
+  if (e->ml != NULL) {
+    nnet_multiloop_stop(e->ml, deadline, grace);
+    return;
+  }
   for (int i = 0; i < e->n_servers; i++)
     nnet_server_shutdown(e->servers[i], deadline, grace, first ? on_shut : NULL,
                          e);
@@ -135,13 +157,74 @@ static int start_server(echo_t *e, const nnet_listen_opts_t *lo) {
   return nnet_server_listen(srv, lo, NULL, NULL);
 }
 
+/* ---- --threads: the multi-loop server ---- */
+
+static int ml_setup(nnet_multiloop_t *ml, unsigned loop_index,
+                    size_t listen_index, nnet_server_t *srv, void *ctx) {
+  nnet_server_on(srv, NNET_EV_ERROR, on_server_error, ctx);
+  return nnet_server_on(srv, NNET_EV_DROP, on_drop, ctx);
+}
+
+static void *ml_wait(void *arg) {
+  echo_t *e = arg;
+  nnet_multiloop_join(e->ml);
+  uv_async_send(&e->joined);
+  return NULL;
+}
+
+/* Every loop has shut down: the same report as one loop's, then each
+ * loop's share with -v. */
+static void ml_joined(uv_async_t *a) {
+  echo_t *e = a->data;
+  nnet_multiloop_stats_t st;
+  for (unsigned i = 0; i < nnet_multiloop_threads(e->ml); i++) {
+    nnet_multiloop_stats(e->ml, i, &st);
+    e->ended += st.ended;
+    e->destroyed += st.destroyed;
+  }
+  fprintf(stderr,
+          "nodenet echo: shut down: %zu connection%s ended, %zu destroyed\n",
+          e->ended, e->ended == 1 ? "" : "s", e->destroyed);
+  for (unsigned i = 0; e->verbose && i < nnet_multiloop_threads(e->ml); i++) {
+    nnet_multiloop_stats(e->ml, i, &st);
+    fprintf(stderr, "nodenet echo: loop %u: %llu connections\n", i,
+            (unsigned long long)st.accepted);
+  }
+  uv_close((uv_handle_t *)&e->sigint, NULL);
+  uv_close((uv_handle_t *)&e->sigterm, NULL);
+  uv_close((uv_handle_t *)&e->joined, NULL);
+}
+
+static int ml_start(echo_t *e, const nnet_listen_opts_t *lo, size_t n) {
+  nnet_multiloop_opts_t o;
+  nnet_multiloop_opts_init(&o);
+  o.threads = (unsigned)e->threads;
+  o.balance = e->balance < 0 ? NNET_BALANCE_REUSEPORT : e->balance;
+  o.server = e->so;
+  o.listen = lo;
+  o.n_listen = n;
+  o.on_connection = on_connection;
+  o.setup = ml_setup;
+  o.ctx = e;
+  int rc = nnet_multiloop_start(&o, &e->ml);
+  if (rc != 0) return rc;
+  uv_async_init(e->loop, &e->joined, ml_joined);
+  e->joined.data = e;
+  if (pthread_create(&e->waiter, NULL, ml_wait, e) != 0) {
+    nnet_multiloop_free(e->ml); /* stops and joins */
+    return UV_EAGAIN;
+  }
+  return 0;
+}
+
 static int usage_error(const char *what, const char *arg) {
   cli_error("echo: %s '%s' (see nodenet echo --help)", what, arg ? arg : "");
   return CLI_USAGE;
 }
 
 int cmd_echo(int argc, char **argv) {
-  echo_t e = {.loop = uv_default_loop(), .grace_ms = 5000};
+  echo_t e = {
+      .loop = uv_default_loop(), .grace_ms = 5000, .threads = 1, .balance = -1};
   nnet_server_opts_init(&e.so);
   e.so.loop = e.loop;
   /* the echo must never drop bytes silently: over the cap, destroy */
@@ -172,6 +255,18 @@ int cmd_echo(int argc, char **argv) {
         return usage_error("bad idle timeout", val);
       e.so.idle_timeout = (unsigned)n;
       i++;
+    } else if (!strcmp(a, "--threads")) {
+      if (!val || !cli_parse_int(val, 1, 256, &e.threads))
+        return usage_error("bad thread count", val);
+      i++;
+    } else if (!strcmp(a, "--balance")) {
+      if (val && !strcmp(val, "reuseport"))
+        e.balance = NNET_BALANCE_REUSEPORT;
+      else if (val && !strcmp(val, "acceptor"))
+        e.balance = NNET_BALANCE_ACCEPTOR;
+      else
+        return usage_error("bad balance (reuseport or acceptor)", val);
+      i++;
     } else {
       return usage_error("unknown option", a);
     }
@@ -182,16 +277,22 @@ int cmd_echo(int argc, char **argv) {
     help_echo();
     return CLI_USAGE;
   }
-  nnet_listen_opts_t lo;
-  nnet_listen_opts_init(&lo);
-  lo.port = (int)port;
-  lo.host = getenv("ECHO_HOST") ? getenv("ECHO_HOST") : "127.0.0.1";
-  int rc = start_server(&e, &lo);
-  if (rc == 0 && argc - i == 2) {
-    nnet_listen_opts_init(&lo);
-    lo.path = argv[i + 1];
-    lo.unlink_stale = true; /* a crashed echo's file, never a live one's */
-    rc = start_server(&e, &lo);
+  nnet_listen_opts_t lo[2];
+  size_t n_listen = argc - i == 2 ? 2 : 1;
+  nnet_listen_opts_init(&lo[0]);
+  lo[0].port = (int)port;
+  lo[0].host = getenv("ECHO_HOST") ? getenv("ECHO_HOST") : "127.0.0.1";
+  if (n_listen == 2) {
+    nnet_listen_opts_init(&lo[1]);
+    lo[1].path = argv[i + 1];
+    lo[1].unlink_stale = true; /* a crashed echo's file, never a live one's */
+  }
+  int rc;
+  if (e.threads > 1 || e.balance >= 0) {
+    rc = ml_start(&e, lo, n_listen);
+  } else {
+    rc = start_server(&e, &lo[0]);
+    if (rc == 0 && n_listen == 2) rc = start_server(&e, &lo[1]);
   }
   if (rc < 0) {
     cli_error("echo: cannot listen: %s (%s)", nnet_strerror(rc),
@@ -204,5 +305,9 @@ int cmd_echo(int argc, char **argv) {
   uv_signal_start(&e.sigint, on_signal, SIGINT);
   uv_signal_start(&e.sigterm, on_signal, SIGTERM);
   uv_run(e.loop, UV_RUN_DEFAULT);
+  if (e.ml != NULL) {
+    pthread_join(e.waiter, NULL);
+    nnet_multiloop_free(e.ml);
+  }
   return CLI_OK;
 }

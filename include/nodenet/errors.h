@@ -47,7 +47,11 @@
   XX(ERR_SOCKET_HANDLE_ADOPTED, "Error",                                      \
      "The bound socket has already been adopted by a server or socket")       \
   XX(ERR_WRITE_BUFFER_FULL, "Error",                                          \
-     "Write refused: the socket's write buffer would exceed its limit")
+     "Write refused: the socket's write buffer would exceed its limit")       \
+  XX(ERR_WORKER_HANDLE_NOT_TRANSFERABLE, "Error",                             \
+     "The socket or server is not in a transferable state")                   \
+  XX(ERR_TRANSFER_NO_RECEIVER, "Error",                                       \
+     "The target loop does not accept transfers")
 
 /* Node-level error codes (NNET_ERR_SOCKET_BAD_PORT is Node's
  * 'ERR_SOCKET_BAD_PORT'): negative, far below libuv's UV_E* range, so one

@@ -873,12 +873,16 @@ NNET_EXTERN size_t nnet_socket_listener_count(const nnet_socket_t *s,
 /* Node: readable.pipe(destination, options) options. */
 typedef struct nnet_pipe_opts_s {
   bool end; /* true (Node's default): end() the destination after 'end' */
+  /* Beyond Node: never use the zero-copy path (splice(2), see
+   * nnet_socket_pipe()) for this pipe. Fits in end's padding: the struct
+   * keeps its size and its reserved tail. */
+  bool no_splice;
   /* Room to grow without an ABI break (docs/versioning.md): a new option
    * takes the place of a slot. Zeroed by the _init() function. */
   uint64_t reserved_[8];
 } nnet_pipe_opts_t;
 
-/* Writes Node's pipe() defaults into *o: end true. */
+/* Writes Node's pipe() defaults into *o: end true, no_splice false. */
 NNET_EXTERN void nnet_pipe_opts_init(nnet_pipe_opts_t *o);
 
 /* Node: src.pipe(dst[, options]). Every 'data' of src is written to dst;
@@ -899,7 +903,17 @@ NNET_EXTERN void nnet_pipe_opts_init(nnet_pipe_opts_t *o);
  * (Node's echo idiom socket.pipe(socket)). A chunk whose 'data' emit had
  * begun before an unpipe is still written (Node's emit snapshot). opts
  * NULL: defaults. Returns 0, UV_EINVAL (src or dst NULL) or UV_ENOMEM
- * (nothing done). */
+ * (nothing done).
+ * Zero-copy (beyond Node; Linux): while both are connected TCP or Unix
+ * stream sockets, src pipes to dst alone and has no other 'data'
+ * listener, no encoding and no onread, the bytes go from socket to socket
+ * with splice(2) without entering user space: src emits no 'data' for
+ * them (nobody listens), bytesRead/bytesWritten, backpressure, 'end',
+ * errors and timeouts are as above. Adding a 'data' listener or an
+ * encoding, pause(), a second destination or unpipe switch back to the
+ * copy path without losing or reordering a byte. Off with
+ * opts->no_splice, or for the process with the environment variable
+ * NNET_NO_SPLICE=1. */
 NNET_EXTERN int nnet_socket_pipe(nnet_socket_t *src, nnet_socket_t *dst,
                                  const nnet_pipe_opts_t *opts);
 /* Node: src.unpipe([dst]). Removes the pipe to dst (the earliest made, if
@@ -907,6 +921,11 @@ NNET_EXTERN int nnet_socket_pipe(nnet_socket_t *src, nnet_socket_t *dst,
  * it is paused. dst emits 'unpipe' synchronously. Returns 0 (also when
  * there was no such pipe) or UV_EINVAL (src NULL). */
 NNET_EXTERN int nnet_socket_unpipe(nnet_socket_t *src, nnet_socket_t *dst);
+/* Beyond Node (no equivalent): how many of src's bytesRead a pipe moved
+ * with splice(2) (nnet_socket_pipe()), never seen in user space; 0 when
+ * the zero-copy path was never used. Readable after destroy, as
+ * bytesRead. */
+NNET_EXTERN uint64_t nnet_socket_bytes_spliced(const nnet_socket_t *s);
 
 /* The callback of nnet_pipeline(): err NULL on success, else the first
  * error (borrowed for the call). The sockets may already be closed and

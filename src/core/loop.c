@@ -13,7 +13,8 @@
 /* Work deferred by deferred work runs in the same drain, as nextTick does,
  * but a callback that re-queues itself forever must not starve I/O: after
  * this many callbacks the rest waits for the next loop turn. */
-#define DRAIN_CAP 65536
+#define DRAIN_CAP     65536
+#define READ_BUF_SIZE ((size_t)NNET__READ_MIN << NNET__READ_MAX_SHIFT)
 
 typedef struct {
   nnet__defer_fn fn;
@@ -35,6 +36,10 @@ struct nnet__loop_s {
   unsigned released : 1; /* refs hit 0 while draining: close after drain */
   defer_ring_t tick, imm;
   nnet__loop_t *next; /* registry link */
+  /* nnet__loop_read_buf(), READ_BUF_SIZE bytes: not a thread-local array,
+   * which every thread the program starts would touch (glibc clears
+   * static TLS per thread) */
+  char *read_buf;
 };
 
 /* One loop per thread, few loops per process: a list under a mutex. */
@@ -74,7 +79,9 @@ static nnet__loop_t *loop_new(uv_loop_t *loop) {
   nnet__loop_t *nl = nnet__calloc(1, sizeof(*nl));
   if (nl == NULL) return NULL;
   nl->loop = loop;
-  if (uv_idle_init(loop, &nl->idle) != 0) {
+  nl->read_buf = nnet__malloc(READ_BUF_SIZE);
+  if (nl->read_buf == NULL || uv_idle_init(loop, &nl->idle) != 0) {
+    nnet__free(nl->read_buf);
     nnet__free(nl);
     return NULL;
   }
@@ -102,6 +109,7 @@ static void free_cb(uv_handle_t *h) {
   if (--nl->closing > 0) return;
   nnet__free(nl->tick.ring);
   nnet__free(nl->imm.ring);
+  nnet__free(nl->read_buf);
   nnet__free(nl);
 }
 
@@ -129,6 +137,11 @@ void nnet__loop_release(nnet__loop_t *nl) {
 
 uv_loop_t *nnet__loop_uv(nnet__loop_t *nl) {
   return nl->loop;
+}
+
+char *nnet__loop_read_buf(nnet__loop_t *nl, size_t want, size_t *len) {
+  *len = want < READ_BUF_SIZE ? want : READ_BUF_SIZE;
+  return nl->read_buf;
 }
 
 static int ring_push(defer_ring_t *r, nnet__defer_fn fn, void *arg) {

@@ -6,9 +6,12 @@
  * awaitDrainWriters membership. Beyond Node, a 'close' listener on the
  * source ends the record's life (JS leaves that to the GC): see
  * pipe_on_src_close().
+ * Between two kernel stream sockets on Linux the bytes may skip user space
+ * (splice(2), pipe_splice.c): pipe_try_splice() below says when.
  * stream.pipeline() is in pipeline.c. */
 #include <string.h>
 
+#include "net/pipe_splice.h"
 #include "net/socket_internal.h"
 
 /* ---- pipe ---- */
@@ -23,6 +26,7 @@ typedef struct nnet__pipe_s {
   bool ondrain;     /* the 'drain' listener was added */
   bool await_drain; /* src paused for this dst (awaitDrainWriters) */
   bool src_closed;  /* src retained past its 'close' (see below) */
+  bool no_splice;   /* opts->no_splice, or splice cannot work here */
 } nnet__pipe_t;
 
 static void pipe_free_job(void *arg) {
@@ -83,6 +87,7 @@ static void pipe_cleanup(nnet__pipe_t *p) {
   nnet_socket_off(p->src, NNET_EV_DATA, pipe_on_data, p);
   nnet_socket_off(p->src, NNET_EV_CLOSE, pipe_on_src_close, p);
   p->cleaned = true;
+  nnet__splice_stop(p->src, p); /* what the kernel holds goes to dst */
   if (p->ondrain && p->await_drain) pipe_drained(p);
   if (p->src_closed) nnet_socket_release(p->src); /* under the caller's hold */
   pipe_unref(p);
@@ -113,15 +118,32 @@ static void pipe_pause(nnet__pipe_t *p) {
   }
 }
 
+static void pipe_write(nnet__pipe_t *p, const char *base, size_t len) {
+  int rc = nnet_socket_write(p->dst, base, len, NULL, NULL);
+  /* dst's write buffer cap refused the chunk: it must not vanish */
+  if (rc == NNET_ERR_WRITE_BUFFER_FULL) nnet_socket_destroy(p->dst, rc);
+  if (rc <= 0 && !p->cleaned) pipe_pause(p);
+}
+
+/* The zero-copy path needs src to pipe to dst alone, flowing, with no
+ * other 'data' listener (pipe_splice.c checks the sockets themselves).
+ * Asked when the pipe is made and after each chunk the copy path moved,
+ * so a pipe made before dst connected, or one that fell back, splices as
+ * soon as it can. */
+static void pipe_try_splice(nnet__pipe_t *p) {
+  nnet__sockext_t *x = p->src->ext;
+  if (p->no_splice || p->await_drain || p->cleaned || x == NULL || x->splice)
+    return;
+  if (x->pipes != p || p->next != NULL) return;
+  nnet__splice_start(p, p->src, p->dst, pipe_write, &p->no_splice);
+}
+
 /* Decoded text (setEncoding) is UTF-8: Node writes it as utf8 too. A
  * chunk whose emit began before an unpipe is still written, as in Node. */
 static void pipe_on_data(const nnet_event_t *ev, void *ctx) {
   nnet__pipe_t *p = ctx;
-  int rc =
-      nnet_socket_write(p->dst, ev->u.data.base, ev->u.data.len, NULL, NULL);
-  /* dst's write buffer cap refused the chunk: it must not vanish */
-  if (rc == NNET_ERR_WRITE_BUFFER_FULL) nnet_socket_destroy(p->dst, rc);
-  if (rc <= 0 && !p->cleaned) pipe_pause(p);
+  pipe_write(p, ev->u.data.base, ev->u.data.len);
+  pipe_try_splice(p);
 }
 
 /* Node: onend (dest.end()) or, with {end: false}, unpipe. */
@@ -206,6 +228,7 @@ int nnet_socket_pipe(nnet_socket_t *src, nnet_socket_t *dst,
   p->dst = dst;
   p->loop = nnet_socket_loop(src);
   p->end = opts ? opts->end : true;
+  p->no_splice = opts ? opts->no_splice : false;
   p->refs = 1;
   bool ended = nnet_socket_readable_ended(src);
   if (ended && nnet_next_tick(p->loop, pipe_end_job, p) == 0)
@@ -214,6 +237,7 @@ int nnet_socket_pipe(nnet_socket_t *src, nnet_socket_t *dst,
     nnet__free(p);
     return UV_ENOMEM;
   }
+  nnet__splice_stop(src, NULL);  /* a second destination: copy to both */
   nnet__pipe_t **pp = &x->pipes; /* appended: unpipe takes the first */
   while (*pp) pp = &(*pp)->next;
   *pp = p;
@@ -229,6 +253,7 @@ int nnet_socket_pipe(nnet_socket_t *src, nnet_socket_t *dst,
       pipe_pause(p);
     else if (nnet_socket_readable_flowing(src) != 1)
       nnet_socket_resume(src);
+    pipe_try_splice(p);
   }
   nnet__socket_unhold(src);
   return 0;

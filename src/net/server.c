@@ -4,7 +4,9 @@
  * on the stack (holds), no libuv request or close is outstanding and it is
  * not retained. Listening again (inside a 'close' listener, or after
  * nnet_server_retain) keeps it alive. The listen forms are in listen.c. */
+#include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr/ip.h"
 #include "net/server_internal.h"
@@ -246,6 +248,8 @@ void nnet__server_connection_closed(nnet_server_t *srv, nnet_socket_t *s) {
   if (s->conn_next != NULL) s->conn_next->conn_prev = s->conn_prev;
   s->conn_prev = s->conn_next = NULL;
   nnet__limits_release(srv, s);
+  if (srv->counter != NULL)
+    atomic_fetch_sub_explicit(&srv->counter->open, 1, memory_order_relaxed);
   nnet__server_hold(srv);
   srv->connections--;
   maybe_emit_close(srv);
@@ -343,10 +347,9 @@ static void discard_pending(nnet__lhandle_t *lh) {
   if (t != NULL) uv_close(&t->handle, free_on_close);
 }
 
-static bool blocked(const nnet_server_t *srv, nnet__lhandle_t *lh,
-                    nnet_socket_t *s) {
+static bool blocked(const nnet_server_t *srv, bool is_pipe, nnet_socket_t *s) {
   nnet_socketaddress_t peer;
-  if (srv->opts.block_list == NULL || lh->is_pipe) return false;
+  if (srv->opts.block_list == NULL || is_pipe) return false;
   if (nnet__socket_peer(s, &peer) != 0) return false;
   return nnet_blocklist_check_address(srv->opts.block_list, &peer) == 1;
 }
@@ -356,6 +359,33 @@ static bool blocked(const nnet_server_t *srv, nnet__lhandle_t *lh,
 static bool at_limit(const nnet_server_t *srv) {
   return srv->max_connections >= 0 &&
          srv->connections >= (size_t)srv->max_connections;
+}
+
+/* A new connection past maxConnections: block_list, the per-IP limit,
+ * then 'connection'. */
+static void admit(nnet_server_t *srv, nnet_socket_t *s, bool is_pipe) {
+  if (blocked(srv, is_pipe, s)) {
+    nnet__socket_discard(s);
+    return;
+  }
+  int why = nnet__limits_admit(srv, s, is_pipe); /* beyond Node */
+  if (why != 0) {
+    if (why == NNET_DROP_PER_IP_LIMIT) emit_drop(srv, &s->h.tcp, why);
+    nnet__socket_discard(s);
+    return;
+  }
+  if (srv->counter != NULL) {
+    atomic_fetch_add_explicit(&srv->counter->open, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&srv->counter->accepted, 1, memory_order_relaxed);
+  }
+  srv->connections++;
+  s->conn_next = srv->conns; /* unlinked by nnet__server_connection_closed */
+  if (srv->conns != NULL) srv->conns->conn_prev = s;
+  srv->conns = s;
+  nnet_event_t ev = {.type = NNET_EV_CONNECTION};
+  ev.u.connection.socket = s;
+  emit(srv, &ev);
+  nnet__socket_start(s);
 }
 
 static void accept_one(nnet_server_t *srv, nnet__lhandle_t *lh) {
@@ -371,24 +401,22 @@ static void accept_one(nnet_server_t *srv, nnet__lhandle_t *lh) {
     discard_pending(lh);
     return;
   }
-  if (blocked(srv, lh, s)) {
+  admit(srv, s, lh->is_pipe);
+}
+
+void nnet__server_inject(nnet_server_t *srv, int fd, bool is_pipe) {
+  nnet_socket_t *s = NULL;
+  nnet__server_hold(srv);
+  if (nnet__socket_accept_fd(srv, srv->nl, fd, is_pipe, &srv->opts, &s) != 0) {
+    close(fd);
+  } else if (at_limit(srv)) {
+    emit_drop(srv, is_pipe ? NULL : &s->h.tcp, NNET_DROP_MAX_CONNECTIONS);
     nnet__socket_discard(s);
-    return;
+  } else {
+    admit(srv, s, is_pipe);
   }
-  int why = nnet__limits_admit(srv, s, lh->is_pipe); /* beyond Node */
-  if (why != 0) {
-    if (why == NNET_DROP_PER_IP_LIMIT) emit_drop(srv, &s->h.tcp, why);
-    nnet__socket_discard(s);
-    return;
-  }
-  srv->connections++;
-  s->conn_next = srv->conns; /* unlinked by nnet__server_connection_closed */
-  if (srv->conns != NULL) srv->conns->conn_prev = s;
-  srv->conns = s;
-  nnet_event_t ev = {.type = NNET_EV_CONNECTION};
-  ev.u.connection.socket = s;
-  emit(srv, &ev);
-  nnet__socket_start(s);
+  nnet__tick_drain(srv->nl);
+  nnet__server_unhold(srv);
 }
 
 /* libuv reports EMFILE/ENFILE only when its reserved descriptor could not

@@ -4,6 +4,7 @@
 #define NNET_SERVER_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <uv.h>
 
@@ -32,6 +33,14 @@ typedef struct nnet__resolve_s nnet__resolve_t;
 typedef struct nnet__shutdown_s nnet__shutdown_t;
 typedef struct nnet__limits_s nnet__limits_t;
 
+/* Open and accepted connections of the per-loop servers of a multi-loop
+ * server (multiloop.c), read from other threads (least-loaded choice,
+ * stats): atomics, touched once per connection. */
+typedef struct nnet__conn_counter_s {
+  _Atomic uint64_t open;     /* admitted ('connection') and not destroyed */
+  _Atomic uint64_t accepted; /* admitted ever */
+} nnet__conn_counter_t;
+
 struct nnet_server_s {
   nnet__emitter_t em;
   nnet__loop_t *nl;
@@ -54,8 +63,9 @@ struct nnet_server_s {
   nnet__abort_sub_t abort_sub;
   nnet__close_rec_t *close_recs; /* close(cb) callbacks not yet run */
   nnet_socket_t *conns; /* open accepted sockets (conn_next), newest first */
-  nnet__shutdown_t *shutdown; /* nnet_server_shutdown() under way, or NULL */
-  nnet__limits_t *limits;     /* per-IP counts (server_limits.c), or NULL */
+  nnet__shutdown_t *shutdown;    /* nnet_server_shutdown() under way, or NULL */
+  nnet__limits_t *limits;        /* per-IP counts (server_limits.c), or NULL */
+  nnet__conn_counter_t *counter; /* multiloop.c's, or NULL */
 };
 
 /* ---- server.c ---- */
@@ -67,6 +77,10 @@ void nnet__server_on_connection(uv_stream_t *h, int status);
 /* Schedules an 'error' (Node emits listen errors on the next tick); takes
  * over *err. Returns 0 or UV_ENOMEM (then *err is cleared). */
 int nnet__server_defer_error(nnet_server_t *srv, nnet__error_t *err);
+/* A connection accepted elsewhere (fd, non-blocking) enters srv as if
+ * srv had accepted it: maxConnections, block_list, the per-IP limit, then
+ * 'connection'. fd is srv's from then on (closed if refused). */
+void nnet__server_inject(nnet_server_t *srv, int fd, bool is_pipe);
 /* The handle listens: adopt it and schedule 'listening'. */
 int nnet__server_adopt(nnet_server_t *srv, nnet__lhandle_t *lh);
 

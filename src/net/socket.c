@@ -492,9 +492,11 @@ int nnet_socket_new(const nnet_socket_opts_t *opts, nnet_socket_t **out) {
 
 /* ---- the server's accept path ---- */
 
-int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
-                        uv_stream_t *server_handle, bool is_pipe,
-                        const nnet_server_opts_t *o, nnet_socket_t **out) {
+/* server_handle: uv_accept() its pending connection; NULL: open fd (a
+ * connection accepted elsewhere: multiloop.c's acceptor). */
+static int accept_into(nnet_server_t *srv, nnet__loop_t *nl,
+                       uv_stream_t *server_handle, int fd, bool is_pipe,
+                       const nnet_server_opts_t *o, nnet_socket_t **out) {
   *out = NULL;
   nnet_socket_opts_t so;
   nnet_socket_opts_init(&so);
@@ -510,7 +512,10 @@ int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
     return rc;
   }
   rc = nnet__socket_handle_init(s, is_pipe);
-  if (rc == 0) rc = uv_accept(server_handle, &s->h.stream);
+  if (rc == 0 && server_handle != NULL)
+    rc = uv_accept(server_handle, &s->h.stream);
+  else if (rc == 0)
+    rc = is_pipe ? uv_pipe_open(&s->h.pipe, fd) : uv_tcp_open(&s->h.tcp, fd);
   if (rc != 0) {
     if (s->flags & NNET__S_HANDLE_INIT) {
       s->flags |= NNET__S_DISCARD;
@@ -540,6 +545,18 @@ int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
   nnet__sockopt_apply_pending(s);
   *out = s;
   return 0;
+}
+
+int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
+                        uv_stream_t *server_handle, bool is_pipe,
+                        const nnet_server_opts_t *o, nnet_socket_t **out) {
+  return accept_into(srv, nl, server_handle, -1, is_pipe, o, out);
+}
+
+int nnet__socket_accept_fd(nnet_server_t *srv, nnet__loop_t *nl, int fd,
+                           bool is_pipe, const nnet_server_opts_t *o,
+                           nnet_socket_t **out) {
+  return accept_into(srv, nl, NULL, fd, is_pipe, o, out);
 }
 
 void nnet__socket_start(nnet_socket_t *s) {

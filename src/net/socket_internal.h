@@ -22,6 +22,12 @@
 int nnet__socket_accept(nnet_server_t *srv, nnet__loop_t *nl,
                         uv_stream_t *server_handle, bool is_pipe,
                         const nnet_server_opts_t *o, nnet_socket_t **out);
+/* The same for a connection accepted elsewhere (multiloop.c's acceptor):
+ * opens fd instead of uv_accept(). On success the socket owns fd; on error
+ * fd is still the caller's. */
+int nnet__socket_accept_fd(nnet_server_t *srv, nnet__loop_t *nl, int fd,
+                           bool is_pipe, const nnet_server_opts_t *o,
+                           nnet_socket_t **out);
 /* Starts reading unless pauseOnConnect or the listeners paused/destroyed
  * it. */
 void nnet__socket_start(nnet_socket_t *s);
@@ -166,6 +172,10 @@ typedef struct {
   union nnet__peername_u *peer;
   /* an adopted net.BoundSocket (bound_socket.c), or NULL */
   struct nnet__bound_src_s *bound;
+  /* pipe_splice.c: this pipe source's bytes go to its destination with
+   * splice(2) (or NULL), and how many went that way (bytes_spliced) */
+  struct nnet__splice_s *splice;
+  uint64_t spliced;
 } nnet__sockext_t;
 
 /* A cached TCP peer address (IPv4 or IPv6). */
@@ -206,7 +216,12 @@ struct nnet_socket_s {
   /* Opened from an fd (nnet_socket_new) and not connect()ed since: a
    * connect() goes through that descriptor if it is not connected yet
    * (connect.c). Fills padding: no size cost. */
-  bool from_fd;
+  bool from_fd : 1;
+  /* socket_read.c: flowing reads take NNET__READ_MIN << read_shift bytes,
+   * grown while reads fill them; read_shrink: the last read would have
+   * fit in half. In from_fd's byte: no size cost. */
+  uint8_t read_shift : 2;
+  bool read_shrink : 1;
   void *data; /* nnet_socket_set_data() */
   /* Never both: an accepted socket forgets its server when destroyed, and
    * only a destroyed, closed socket can connect() again. NNET__S_ACCEPTED
@@ -289,6 +304,11 @@ void nnet__socket_on_connected_idle(nnet_socket_t *s);
 void nnet__socket_read_first(nnet_socket_t *s);
 /* A 'data' listener was added: flow unless paused (Node's on('data')). */
 void nnet__socket_data_listener_added(nnet_socket_t *s);
+/* pipe_splice.c: start reading s while it splices (x->splice set);
+ * socket_read.c: the end of s's bytes (UV_EOF) or a read error, found by
+ * splice. */
+int nnet__splice_read_start(nnet_socket_t *s);
+void nnet__socket_read_end(nnet_socket_t *s, int err);
 
 /* ---- writing (socket_write.c) ---- */
 /* Hand buffered writes to libuv (after connect or uncork). */

@@ -8,13 +8,11 @@
  * to highWaterMark, then reading stops (backpressure to the peer).
  *
  * Flowing (the hot path): no allocation and no copy per read. libuv reads
- * into one buffer per thread (a loop runs on one thread and 'data' borrows
+ * into one buffer per loop (a loop runs on one thread and 'data' borrows
  * the bytes only for the emit), or into the caller's `onread` buffer. */
 #include <string.h>
 
 #include "net/socket_internal.h"
-
-static _Thread_local char read_buf[64 * 1024];
 
 /* Bytes that will be buffered (not flowing, or older bytes still due) are
  * read straight into the buffer: no copy there either. Out of memory:
@@ -26,8 +24,8 @@ static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
     buf->base = x->onread_buf;
     buf->len = x->onread_len;
   } else if ((s->flags & NNET__S_FLOWING) && (x == NULL || x->rq.len == 0)) {
-    buf->base = read_buf;
-    buf->len = sizeof(read_buf);
+    size_t want = (size_t)NNET__READ_MIN << s->read_shift;
+    buf->base = nnet__loop_read_buf(s->nl, want, &buf->len);
   } else if ((x = nnet__socket_ext(s)) != NULL &&
              nnet__buf_reserve(&x->rq, suggested) == 0) {
     buf->base = x->rq.base + x->rq.len;
@@ -206,9 +204,40 @@ static void on_error(nnet_socket_t *s, int err) {
   nnet__socket_destroy_with(s, &e);
 }
 
+/* The size of the next flowing read. A read that fills the buffer means
+ * the kernel holds more: libuv reads again at once, so a bulk stream costs
+ * a read() (and, echoed, a write()) per buffer. Larger reads cut those
+ * syscalls, but the size stays per socket: a request/response socket on
+ * the same loop never fills 64 KiB, keeps it, and keeps its 'data' chunks
+ * and libuv's per-turn share of the loop as they were. It doubles on a
+ * full read, halves after two reads in a row that half of it would have
+ * held (one short read ends every burst; only a trickle shrinks it). The
+ * buffer itself is the loop's, sized by its most demanding socket.
+ * Unix sockets stay at 64 KiB: the peer's send buffer (208 KiB by default)
+ * bounds what is queued, and a larger chunk, echoed or forwarded to a
+ * socket bounded the same way, mostly goes out partly and is copied (an
+ * echo over a unix socket took more CPU per MB at 128 and 256 KiB). */
+static void adapt_read_size(nnet_socket_t *s, const uv_buf_t *buf, size_t n) {
+  size_t cap;
+  if (buf->base != nnet__loop_read_buf(s->nl, 0, &cap)) return; /* rq */
+  int max = (s->flags & NNET__S_PIPE) ? 0 : NNET__READ_MAX_SHIFT;
+  if (n == buf->len) {
+    if (s->read_shift < max) s->read_shift++;
+    s->read_shrink = false;
+  } else if (n > buf->len / 2 || s->read_shift == 0) {
+    s->read_shrink = false;
+  } else if (s->read_shrink) {
+    s->read_shift--;
+    s->read_shrink = false;
+  } else {
+    s->read_shrink = true;
+  }
+}
+
 static void read_cb(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
   nnet_socket_t *s = stream->data;
   if (nread == 0) return;
+  if (nread > 0) adapt_read_size(s, buf, (size_t)nread);
   nnet__socket_hold(s);
   if (nread > 0)
     on_data(s, buf->base, (size_t)nread);
@@ -228,12 +257,21 @@ void nnet__socket_read_start(nnet_socket_t *s) {
   /* Node's _read: below highWaterMark, or an empty buffer (hwm 0) */
   nnet__sockext_t *x = s->ext;
   if (x && x->rq.len > 0 && x->rq.len >= nnet__socket_hwm(s)) return;
-  int rc = uv_read_start(&s->h.stream, alloc_cb, read_cb);
+  int rc = x && x->splice ? nnet__splice_read_start(s) /* pipe_splice.c */
+                          : uv_read_start(&s->h.stream, alloc_cb, read_cb);
   if (rc != 0) {
     on_error(s, rc);
     return;
   }
   s->flags |= NNET__S_READING;
+}
+
+/* pipe_splice.c met the end of s's bytes or a read error. */
+void nnet__socket_read_end(nnet_socket_t *s, int err) {
+  if (err == UV_EOF)
+    on_eof(s);
+  else
+    on_error(s, err);
 }
 
 void nnet__socket_read_stop(nnet_socket_t *s) {
@@ -319,6 +357,8 @@ void nnet__socket_on_connected(nnet_socket_t *s) {
 void nnet__socket_on_connected_idle(nnet_socket_t *s) {
   s->flags |= NNET__S_CONNECTED | NNET__S_EVER_CONNECTED;
   s->flags &= ~(NNET__S_CONNECTING | NNET__S_READ_ARMED);
+  s->read_shift = 0; /* a new connection (maybe a pipe now): 64 KiB */
+  s->read_shrink = false;
   nnet__sockopt_apply_pending(s);
   nnet__timeout_touch(s);
 }

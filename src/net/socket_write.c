@@ -21,7 +21,9 @@
 #include "net/server_internal.h"
 #include "net/socket_internal.h"
 
-enum { MAX_IOV = 64 };
+/* MAX_IOV: connect_flush's batch, on the stack. SEND_IOV: one send()
+ * (Linux's IOV_MAX; where it is lower, EMSGSIZE leaves it to libuv). */
+enum { MAX_IOV = 64, SEND_IOV = 1024 };
 
 /* The queue state, created on first need (see nnet__wstate_t). */
 static nnet__wstate_t *ws_get(nnet_socket_t *s) {
@@ -263,7 +265,7 @@ static void write_cb(uv_write_t *req, int status) {
 /* One send(MSG_NOSIGNAL): bytes sent, 0 (would block) or a UV error. */
 static ssize_t try_send(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs) {
   uv_os_fd_t fd;
-  if (nbufs > MAX_IOV || uv_fileno(&s->h.handle, &fd) != 0)
+  if (nbufs > SEND_IOV || uv_fileno(&s->h.handle, &fd) != 0)
     return 0; /* let libuv queue it */
   struct msghdr msg;
   memset(&msg, 0, sizeof(msg));
@@ -274,7 +276,7 @@ static ssize_t try_send(nnet_socket_t *s, const uv_buf_t *bufs, size_t nbufs) {
     n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
   } while (n < 0 && errno == EINTR);
   if (n >= 0) return n;
-  if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EMSGSIZE) return 0;
   if (errno == ENOTSOCK) { /* a plain pipe given as fd */
     int r = uv_try_write(&s->h.stream, bufs, (unsigned)nbufs);
     return r == UV_EAGAIN ? 0 : r;

@@ -207,6 +207,16 @@ timeout 20 "$N" connect 127.0.0.1 "$mport" <"$tmp/px.in" >"$tmp/px3.out" && cmp 
 waitfor "$tmp/px1.err" "#1 closed: 1000000 bytes to 127.0.0.1:$eport, 1000000 back" \
   && grep -q "#1 connection from 127.0.0.1 port" "$tmp/px1.err" && grep -q "#1 connected to 127.0.0.1:$eport" "$tmp/px1.err" \
   && ok "proxy -v: connection, connected, closed with the bytes each way" || bad "proxy -v lines: $(cat "$tmp/px1.err")"
+waitfor "$tmp/px1.err" "#1 closed: .*; spliced [1-9][0-9]* to, [1-9][0-9]* back" \
+  && ok "proxy TCP -> TCP: bytes spliced both ways (-v)" || bad "proxy splice TCP: $(cat "$tmp/px1.err")"
+waitfor "$tmp/px2.err" "#1 closed: 1000000 bytes to $tmp/echo2.sock, 1000000 back; spliced [1-9][0-9]* to, [1-9][0-9]* back" \
+  && ok "proxy Unix -> Unix: bytes spliced both ways (-v)" || bad "proxy splice Unix: $(cat "$tmp/px2.err")"
+nport=$(freeport)
+"$N" proxy -v --no-splice "$nport" "127.0.0.1:$eport" 2>"$tmp/px6.err" & pids+=($!)
+waitfor "$tmp/px6.err" listening
+timeout 20 "$N" connect 127.0.0.1 "$nport" <"$tmp/px.in" >"$tmp/px6.out" && cmp -s "$tmp/px.in" "$tmp/px6.out" \
+  && waitfor "$tmp/px6.err" "#1 closed: 1000000 bytes to 127.0.0.1:$eport, 1000000 back; no splice (copied: --no-splice)" \
+  && ok "proxy --no-splice: 1 MB echoed intact, copied" || bad "proxy --no-splice: $(head -c 300 "$tmp/px6.err")"
 dead=$(freeport) rport=$(freeport)
 "$N" proxy -v "$rport" "127.0.0.1:$dead" 2>"$tmp/px4.err" & pids+=($!)
 waitfor "$tmp/px4.err" listening
@@ -264,6 +274,32 @@ printf 'keep' >"$tmp/regular"
 expect_rc 1 "echo on a regular file" "$N" echo "$(freeport)" "$tmp/regular"
 [ "$(cat "$tmp/regular")" = keep ] && ok "a regular file is never unlinked" || bad "regular file changed"
 kill "$spid" 2>/dev/null
+
+# ---- echo --threads: several loops serve TCP and Unix (issue 11 §2)
+expect_rc 2 "echo --threads 0" "$N" echo --threads 0 1
+expect_rc 2 "echo --balance sideways" "$N" echo --balance sideways 1
+for bal in reuseport acceptor; do
+  tport=$(freeport); tsock=$tmp/th-$bal.sock
+  "$N" echo -v --threads 2 --balance "$bal" --grace 2000 "$tport" "$tsock" 2>"$tmp/th.err" & tpid=$!
+  for _ in $(seq 200); do [ -S "$tsock" ] && break; sleep 0.05; done
+  waittcp "$tport"
+  good=0
+  for k in 1 2 3 4 5 6; do
+    out=$(printf "t$k\n" | timeout 10 "$N" connect 127.0.0.1 "$tport") && [ "$out" = "t$k" ] && good=$((good + 1))
+    out=$(printf "u$k\n" | timeout 10 "$N" connect --unix "$tsock") && [ "$out" = "u$k" ] && good=$((good + 1))
+  done
+  kill -TERM "$tpid"; wait "$tpid"; rc=$?
+  # acceptor: held-free clients alternate, so both loops serve; reuseport:
+  # the kernel's hash (the waittcp probe counts too), only the total is fixed
+  total=$(sed -n 's/^nodenet echo: loop [01]: \([0-9]*\) connections$/\1/p' "$tmp/th.err" | awk '{s+=$1} END {print s+0}')
+  [ "$good" = 12 ] && [ "$rc" = 0 ] && [ "$total" -ge 12 ] && [ ! -e "$tsock" ] \
+    && grep -q "^nodenet echo: shut down: 0 connections ended, 0 destroyed$" "$tmp/th.err" \
+    && ok "echo --threads 2 --balance $bal: 12 echoes over TCP and Unix, $total connections over 2 loops, exit 0" \
+    || bad "echo --threads 2 --balance $bal: good=$good rc=$rc total=$total $(cat "$tmp/th.err")"
+done
+if [ "$(grep -c '^nodenet echo: loop [01]: [1-9]' "$tmp/th.err")" = 2 ]; then
+  ok "echo --threads 2 --balance acceptor: both loops served"
+else bad "acceptor spread: $(cat "$tmp/th.err")"; fi
 
 # ---- echo: the protections beyond Node (issue 10 §4), off by default
 expect_rc 2 "echo --per-ip-limit 0" "$N" echo --per-ip-limit 0 1

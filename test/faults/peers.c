@@ -14,6 +14,13 @@
  *   peers silent --port N --count N --expect-ms MS    (raw sockets)
  *     Peers that connect and send nothing; measures when the server closes
  *     each (connect to EOF/reset); gives up at MS + 5000.
+ *   peers idle   --port N --count N [--bind ADDR] [--concurrency C]
+ *     The scale suite's clients (raw sockets): N idle connections from
+ *     source address ADDR (127.x; several processes with different ADDRs
+ *     go past one address's ephemeral ports), at most C connecting at a
+ *     time. Prints "peers: idle ..." once all are resolved, holds them
+ *     until SIGTERM (or --hold-ms), then reports how many the server had
+ *     closed meanwhile (shed) and closes the rest.
  * Loopback only. Exit status 0; the caller judges the figures. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,7 +37,7 @@
 #include "fx.h"
 
 static struct {
-  const char *host;
+  const char *host, *bind;
   int port;
   uint64_t count, bytes;
   unsigned concurrency, hold_ms, expect_ms, timeout_ms;
@@ -283,11 +290,110 @@ static int silent(void) {
   return 0;
 }
 
+/* A non-blocking connect from cfg.bind (port chosen at connect time, so
+ * the 4-tuple, not the source port alone, must be unique). */
+static int idle_start(void) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1;
+  if (fd < 0) return -errno;
+  struct sockaddr_in a = {.sin_family = AF_INET,
+                          .sin_port = htons((uint16_t)cfg.port)};
+  if (cfg.bind) {
+    struct sockaddr_in b = {.sin_family = AF_INET};
+    inet_pton(AF_INET, cfg.bind, &b.sin_addr);
+#ifdef IP_BIND_ADDRESS_NO_PORT
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+#endif
+    if (bind(fd, (struct sockaddr *)&b, sizeof b) < 0) {
+      int e = -errno;
+      close(fd);
+      return e;
+    }
+  }
+  (void)one;
+  inet_pton(AF_INET, cfg.host, &a.sin_addr);
+  if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0 &&
+      errno != EINPROGRESS) {
+    int e = -errno;
+    close(fd);
+    return e;
+  }
+  return fd;
+}
+
+static int idle(void) {
+  unsigned conc = cfg.concurrency;
+  int *fds = malloc(cfg.count * sizeof(int));
+  struct pollfd *pf = calloc(conc, sizeof *pf);
+  uint64_t *slot_idx = calloc(conc, sizeof(uint64_t)), *slot_t0;
+  slot_t0 = calloc(conc, sizeof(uint64_t));
+  uint64_t next = 0, open_ = 0, failed = 0, inflight = 0, t0 = uv_hrtime();
+  int first_err = 0;
+  if (!fds || !pf || !slot_idx || !slot_t0) return 1;
+  for (unsigned i = 0; i < conc; i++) pf[i].fd = -1;
+  while (next < cfg.count || inflight) {
+    for (unsigned i = 0; i < conc && next < cfg.count; i++) {
+      if (pf[i].fd >= 0) continue;
+      int fd = idle_start();
+      fds[next] = -1;
+      if (fd < 0) {
+        failed++;
+        if (!first_err) first_err = -fd;
+        next++;
+        continue;
+      }
+      pf[i].fd = fd, pf[i].events = POLLOUT;
+      slot_idx[i] = next++, slot_t0[i] = uv_hrtime();
+      inflight++;
+    }
+    if (poll(pf, conc, 100) < 0 && errno != EINTR) break;
+    for (unsigned i = 0; i < conc; i++) {
+      if (pf[i].fd < 0) continue;
+      bool late = fx_ms(uv_hrtime() - slot_t0[i]) > cfg.timeout_ms;
+      if (!pf[i].revents && !late) continue;
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(pf[i].fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      if (!err && !late && (pf[i].revents & POLLOUT)) {
+        fds[slot_idx[i]] = pf[i].fd;
+        open_++;
+      } else {
+        if (!first_err) first_err = err ? err : ETIMEDOUT;
+        close(pf[i].fd);
+        failed++;
+      }
+      pf[i].fd = -1, pf[i].revents = 0;
+      inflight--;
+    }
+  }
+  printf(
+      "peers: idle count=%llu open=%llu failed=%llu first_error=%s "
+      "secs=%.2f\n",
+      (unsigned long long)cfg.count, (unsigned long long)open_,
+      (unsigned long long)failed, first_err ? strerror(first_err) : "none",
+      fx_ms(uv_hrtime() - t0) / 1000);
+  fflush(stdout);
+  free(pf), free(slot_idx), free(slot_t0);
+  uint64_t t1 = uv_hrtime();
+  while (!stop_flag && (!cfg.hold_ms || fx_ms(uv_hrtime() - t1) < cfg.hold_ms))
+    usleep(50000);
+  uint64_t shed = 0;
+  for (uint64_t i = 0; i < cfg.count; i++)
+    if (fds[i] >= 0) {
+      shed += raw_closed(fds[i]);
+      close(fds[i]);
+    }
+  printf("peers: idle done held=%llu shed=%llu\n",
+         (unsigned long long)(open_ - shed), (unsigned long long)shed);
+  free(fds);
+  return 0;
+}
+
 static void usage(FILE *f) {
   fprintf(f,
-          "usage: peers storm|hold|slow|silent --port N [--host H] "
+          "usage: peers storm|hold|slow|silent|idle --port N [--host H] "
           "[--count N]\n"
           "             [--concurrency C] [--bytes B] [--hold-ms MS]\n"
+          "             [--bind ADDR] (idle)\n"
           "             [--expect-ms MS] [--timeout MS]\n"
           "See the comment at the top of test/faults/peers.c.\n");
 }
@@ -315,6 +421,10 @@ int main(int argc, char **argv) {
       cfg.host = v, i++;
       continue;
     }
+    if (!strcmp(a, "--bind") && v) {
+      cfg.bind = v, i++;
+      continue;
+    }
     if (!fx_num(v, 0, 1e15, &x)) {
       fprintf(stderr, "peers: bad option '%s'\n", a);
       return 2;
@@ -339,8 +449,9 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  if (!cfg.port || !fx_loopback(cfg.host) || !nnet_is_ipv4(cfg.host)) {
-    fprintf(stderr, "peers: need --port and an IPv4 loopback --host\n");
+  if (!cfg.port || !fx_loopback(cfg.host) || !nnet_is_ipv4(cfg.host) ||
+      (cfg.bind && (!fx_loopback(cfg.bind) || !nnet_is_ipv4(cfg.bind)))) {
+    fprintf(stderr, "peers: need --port and IPv4 loopback --host and --bind\n");
     return 2;
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
@@ -351,6 +462,7 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "hold")) return hold();
   if (!strcmp(argv[1], "slow")) return slow();
   if (!strcmp(argv[1], "silent")) return silent();
+  if (!strcmp(argv[1], "idle")) return idle();
   usage(stderr);
   return 2;
 }
