@@ -7,9 +7,11 @@
 #   node-pipe       bench/proxy_node.js: Node's a.pipe(b); b.pipe(a)
 # plus `uv` (the echo server alone, no proxy) for reference. The kit runs
 # each proxy through bench/proxy_wrap.sh, which starts its own echo backend
-# and execs the proxy (the measured PID); the proxy and its backend share
-# the server CPU, the load generator has the other. Prints a markdown table
-# of ratios (bench/proxy_ratios.js) and keeps it in bench/results/.
+# and execs the proxy (the measured PID). The proxy has the server CPU to
+# itself; its echo backend runs beside the load generator on the other
+# (BACKEND_CPU, default CLIENT_CPU or 1; BACKEND_CPU= shares the server CPU:
+# then the backend, not the proxy, bounds the rates). Prints a markdown
+# table of ratios (bench/proxy_ratios.js) and keeps it in bench/results/.
 #
 #   bench/proxy.sh                        defaults: ROUNDS=3 DUR=3
 #   ROUNDS=2 DUR=2 bench/proxy.sh         a quick look
@@ -31,8 +33,16 @@ if [ -z "${BUILD:-}" ]; then
 fi
 BUILD=$(cd "$BUILD" && pwd)
 export NNET_TOOL=$BUILD/nodenet NNET_PROXY_COPY=$BUILD/bench/bench_proxy_copy
-[ -x "$NNET_TOOL" ] && [ -x "$NNET_PROXY_COPY" ] || { echo "no $NNET_TOOL or $NNET_PROXY_COPY" >&2; exit 2; }
+if [ ! -x "$NNET_TOOL" ] || [ ! -x "$NNET_PROXY_COPY" ]; then
+  echo "no $NNET_TOOL or $NNET_PROXY_COPY" >&2
+  exit 2
+fi
 unset NNET_NO_SPLICE
+if [ "${PIN:-1}" = 1 ]; then
+  export BACKEND_CPU=${BACKEND_CPU-${CLIENT_CPU:-1}}
+else
+  export BACKEND_CPU=
+fi
 
 work=$(mktemp -d /tmp/nnet-proxy-bench.XXXXXX)
 cp -r "$KIT"/. "$work"/
@@ -50,7 +60,7 @@ wrap="bash $root/bench/proxy_wrap.sh"
   IDLE_N=0 SKIP_KERNEL=1 SKIP_NODEBENCH=1 BASE_PORT=${BASE_PORT:-21400} \
   OUT="$out/proxy-kit-$stamp.md" ./run-all.sh
 )
-raw=$(ls -t "$work"/raw/run-*.jsonl | head -1)
+raw=$(find "$work/raw" -name 'run-*.jsonl' | head -1) # one run
 cp "$raw" "$out/proxy-raw-$stamp.jsonl"
 node "$root/bench/proxy_ratios.js" "$out/proxy-raw-$stamp.jsonl" | tee "$out/proxy-ratios-$stamp.md"
 rm -rf "$work"

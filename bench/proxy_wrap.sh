@@ -4,11 +4,15 @@
 # directory is the kit's copy) on PORT+500, then execs the proxy on PORT in
 # front of it, so the PID the kit measures is the proxy's. The echo server
 # goes when the proxy does. KIND: splice | nosplice | copy | node.
-# Env: NNET_TOOL (the nodenet program), NNET_PROXY_COPY (bench_proxy_copy).
+# Env: NNET_TOOL (the nodenet program), NNET_PROXY_COPY (bench_proxy_copy),
+# BACKEND_CPU (pin the echo server there, e.g. beside the load generator,
+# so the proxy has the server CPU to itself; unset: inherit).
 set -eu
 kind=$1 port=$2
 back=$((port + 500))
-build/echo-uv "$back" &
+pin=()
+[ -n "${BACKEND_CPU:-}" ] && pin=(taskset -c "$BACKEND_CPU")
+"${pin[@]}" build/echo-uv "$back" &
 echo_pid=$!
 build/loadgen wait -a "127.0.0.1:$back" --setup-timeout 10 >/dev/null
 ( while kill -0 $$ 2>/dev/null; do sleep 0.5; done; kill "$echo_pid" ) &

@@ -93,7 +93,10 @@ NNET_EXTERN int nnet_server_transfer(nnet_server_t *srv, uv_loop_t *target,
  * on the loop that accepted it: its listeners run on that loop's thread.
  * Per-loop servers take every nnet_server_opts_t option; limits hold per
  * loop (maxConnections, max_connections_per_ip and idle_timeout count the
- * connections of that loop), a shared block_list is one list for all. */
+ * connections of that loop), a shared block_list is one list for all.
+ * ml keeps its per-loop servers alive until the stop: one the user closes
+ * (in setup or a listener) takes no more connections (the acceptor closes
+ * those it hands to it; with reuseport its socket stops listening). */
 typedef struct nnet_multiloop_s nnet_multiloop_t;
 
 /* How connections are spread over the loops. */
@@ -168,7 +171,8 @@ NNET_EXTERN int nnet_multiloop_stop(nnet_multiloop_t *ml, unsigned deadline_ms,
  * UV_EINVAL from one of ml's own threads. Not from two threads at once. */
 NNET_EXTERN int nnet_multiloop_join(nnet_multiloop_t *ml);
 /* Frees ml; if it still runs, stops it (deadline and grace 0) and joins
- * first. Not from one of its threads. NULL is a no-op. */
+ * first. From one of its own threads it cannot join: it only stops ml
+ * (free it later from another thread). NULL is a no-op. */
 NNET_EXTERN void nnet_multiloop_free(nnet_multiloop_t *ml);
 
 /* The number of loops. */

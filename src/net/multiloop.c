@@ -204,13 +204,27 @@ static int accept_nb(int lfd) {
 #endif
 }
 
+/* A per-loop server its user closed (close() bumps listen_gen; an
+ * acceptor's per-loop server never listens) takes no more connections:
+ * Node's closed server accepts none. ml retains it, so it is still there. */
+static bool takes_connections(const nnet_server_t *srv) {
+  return srv != NULL && srv->listen_gen == 0 && !srv->closed;
+}
+
+static void inject(ml_loop_t *L, size_t j, int fd) {
+  if (L->stopping || !takes_connections(L->servers[j]))
+    close(fd);
+  else
+    nnet__server_inject(L->servers[j], fd, L->ml->addrs[j].is_pipe);
+}
+
 static void fd_arrived(nnet__mail_t *m, bool closing) {
   fd_mail_t *f = (fd_mail_t *)m;
   ml_loop_t *L = f->L;
-  if (closing || L->stopping)
+  if (closing)
     close(f->fd); /* does not happen: the stop mail comes after */
   else
-    nnet__server_inject(L->servers[f->j], f->fd, L->ml->addrs[f->j].is_pipe);
+    inject(L, f->j, f->fd);
   atomic_fetch_sub_explicit(&L->inflight, 1, memory_order_relaxed);
   nnet__free(f);
 }
@@ -275,7 +289,7 @@ static void acceptable(uv_poll_t *p, int status, int events) {
     }
     pthread_mutex_unlock(&ml->lock);
     if (T == a->L) { /* our own: no mail (user code runs here, unlocked) */
-      nnet__server_inject(T->servers[a->j], fd, ml->addrs[a->j].is_pipe);
+      inject(T, a->j, fd);
       atomic_fetch_sub_explicit(&T->inflight, 1, memory_order_relaxed);
     } else if (f == NULL || rc != 0) {
       close(fd);
@@ -319,12 +333,29 @@ static void acceptors_close(ml_loop_t *L) {
 
 /* ---- stopping (on each loop) ---- */
 
+/* ml's retain of a per-loop server (make_server) ends: it is freed after
+ * its 'close' (it may be inside that emit now). */
+static void server_done(ml_loop_t *L, size_t j) {
+  nnet_server_t *srv = L->servers[j];
+  L->servers[j] = NULL;
+  nnet_server_release(srv);
+  if (--L->shutting == 0) nnet__mailbox_close(L->mb);
+}
+
 static void on_shut(nnet_server_t *srv, int status, size_t ended,
                     size_t destroyed, void *ctx) {
   ml_loop_t *L = ctx;
   atomic_fetch_add_explicit(&L->ended, ended, memory_order_relaxed);
   atomic_fetch_add_explicit(&L->destroyed, destroyed, memory_order_relaxed);
-  if (--L->shutting == 0) nnet__mailbox_close(L->mb);
+  for (size_t j = 0; j < L->ml->n_listen; j++)
+    if (L->servers[j] == srv) server_done(L, j);
+}
+
+/* A per-loop server the user closed and whose 'close' was emitted is done
+ * already: shutting it down would emit a second 'close'. */
+static bool already_closed(const nnet_server_t *srv) {
+  return srv->closed && srv->lh == NULL && srv->resolve == NULL &&
+         !srv->close_wanted && srv->shutdown == NULL;
 }
 
 static void local_stop(ml_loop_t *L, unsigned deadline, unsigned grace) {
@@ -332,9 +363,14 @@ static void local_stop(ml_loop_t *L, unsigned deadline, unsigned grace) {
   L->stopping = true;
   if (L->index == 0) acceptors_close(L);
   if (first) L->shutting = L->ml->n_listen;
-  for (size_t j = 0; j < L->ml->n_listen; j++)
-    nnet_server_shutdown(L->servers[j], deadline, grace, first ? on_shut : NULL,
-                         L);
+  for (size_t j = 0; j < L->ml->n_listen; j++) {
+    nnet_server_t *srv = L->servers[j];
+    if (srv == NULL) continue; /* done (server_done) */
+    if (first && already_closed(srv))
+      server_done(L, j);
+    else
+      nnet_server_shutdown(srv, deadline, grace, first ? on_shut : NULL, L);
+  }
 }
 
 static void stop_arrived(nnet__mail_t *m, bool closing) {
@@ -375,6 +411,9 @@ static int make_server(ml_loop_t *L, size_t j) {
   nnet_server_t *srv;
   int rc = nnet_create_server(&so, ml->o.on_connection, ml->o.ctx, &srv);
   if (rc != 0) return rc;
+  /* Kept until its shutdown ends (server_done): a user's close() in setup
+   * or a listener would free it under the mails and the stop. */
+  nnet_server_retain(srv);
   L->servers[j] = srv;
   srv->counter = &L->counter;
   if (ml->o.setup != NULL) rc = ml->o.setup(ml, L->index, j, srv, ml->o.ctx);
@@ -394,9 +433,14 @@ static int make_server(ml_loop_t *L, size_t j) {
 
 static int loop_start(ml_loop_t *L) {
   nnet_multiloop_t *ml = L->ml;
-  int rc = nnet__mailbox_open(&L->loop, &L->mb);
+  nnet__mailbox_t *mb;
+  int rc = nnet__mailbox_open(&L->loop, &mb);
   if (rc != 0) return rc;
-  nnet__mailbox_ref(L->mb); /* ml's */
+  nnet__mailbox_ref(mb); /* ml's */
+  /* Published under ml->lock: stop() (any thread, setup too) reads it. */
+  pthread_mutex_lock(&ml->lock);
+  L->mb = mb;
+  pthread_mutex_unlock(&ml->lock);
   for (size_t j = 0; rc == 0 && j < ml->n_listen; j++) rc = make_server(L, j);
   for (size_t j = 0; rc == 0 && L->index == 0 && j < ml->n_listen; j++)
     if (ml->addrs[j].acceptor) rc = acceptor_open(L, j);
@@ -407,18 +451,31 @@ static int loop_start(ml_loop_t *L) {
 static void loop_abandon(ml_loop_t *L) {
   L->stopping = true;
   if (L->index == 0) acceptors_close(L);
-  for (size_t j = 0; j < L->ml->n_listen; j++)
-    if (L->servers[j] != NULL) nnet_server_close(L->servers[j], NULL, NULL);
+  for (size_t j = 0; j < L->ml->n_listen; j++) {
+    nnet_server_t *srv = L->servers[j];
+    if (srv == NULL) continue;
+    L->servers[j] = NULL;
+    nnet_server_close(srv, NULL, NULL);
+    nnet_server_release(srv);
+  }
   if (L->mb != NULL) nnet__mailbox_close(L->mb);
 }
+
+/* The multi-loop whose loop this thread runs: join() and free() refuse it. */
+static _Thread_local const nnet_multiloop_t *this_thread_ml;
 
 static void *loop_main(void *arg) {
   ml_loop_t *L = arg;
   nnet_multiloop_t *ml = L->ml;
+  this_thread_ml = ml;
   int rc = loop_start(L);
   if (rc != 0) loop_abandon(L);
   pthread_mutex_lock(&ml->lock);
   if (rc != 0 && ml->start_rc == 0) ml->start_rc = rc;
+  /* stop() ran before L->mb was published (from a setup callback): its
+   * stop mail was not posted here. */
+  if (rc == 0 && ml->stopping && !L->stop_queued)
+    L->stop_queued = nnet__mailbox_post(L->mb, &L->stop_mail) == 0;
   ml->reported++;
   pthread_cond_broadcast(&ml->cond);
   pthread_mutex_unlock(&ml->lock);
@@ -508,12 +565,11 @@ int nnet_multiloop_start(const nnet_multiloop_opts_t *o,
   return 0;
 }
 
+/* Thread-local, not a search of loops[].thread: those are written by
+ * pthread_create() on the starting thread, unordered with a loop thread's
+ * read. */
 static bool own_thread(const nnet_multiloop_t *ml) {
-  for (unsigned i = 0; i < ml->n; i++)
-    if (ml->loops[i].started &&
-        pthread_equal(ml->loops[i].thread, pthread_self()))
-      return true;
-  return false;
+  return this_thread_ml == ml;
 }
 
 int nnet_multiloop_join(nnet_multiloop_t *ml) {
@@ -532,6 +588,10 @@ int nnet_multiloop_join(nnet_multiloop_t *ml) {
 
 void nnet_multiloop_free(nnet_multiloop_t *ml) {
   if (ml == NULL) return;
+  if (own_thread(ml)) { /* cannot join: stop only, free it from elsewhere */
+    nnet_multiloop_stop(ml, 0, 0);
+    return;
+  }
   if (!ml->joined && ml->loops != NULL) {
     nnet_multiloop_stop(ml, 0, 0);
     nnet_multiloop_join(ml);

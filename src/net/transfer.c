@@ -230,8 +230,10 @@ static void srv_arrived(nnet__mail_t *m, bool closing) {
   nnet_listen_opts_t lo;
   t->opts.loop = t->loop;
   int rc = nnet_create_server(&t->opts, NULL, NULL, &srv);
+  bool fd_given = false; /* to listen(): its handle closes it from then on */
   if (rc == 0) rc = nnet_server_on(srv, NNET_EV_ERROR, swallow, NULL);
   if (rc == 0) {
+    fd_given = true;
     nnet_listen_opts_init(&lo);
     lo.fd = t->fd;
     lo.backlog = t->backlog;
@@ -242,11 +244,10 @@ static void srv_arrived(nnet__mail_t *m, bool closing) {
   if (rc == 0) {
     take_path(srv, t);
     nnet_server_off(srv, NNET_EV_ERROR, swallow, NULL);
-  } else if (srv != NULL) {
-    nnet_server_close(srv, NULL, NULL);
-    srv = NULL;
   } else {
-    close(t->fd);
+    if (srv != NULL) nnet_server_close(srv, NULL, NULL);
+    srv = NULL;
+    if (!fd_given) close(t->fd);
   }
   nnet_server_transfer_cb cb = t->cb;
   void *ctx = t->ctx;
