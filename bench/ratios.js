@@ -44,23 +44,24 @@ if (idle.length) {
   const per = (s) => med(idle.filter((x) => x.server === s).map((x) => ((x.rss1_kB - x.rss0_kB) * 1024) / (x.established || x.n || 10000)));
   for (const s of ['nodenet', ...others]) out.push(`| ${s} | ${f(per(s), 0)} | ${f(per(s) / per('uv'))} |`);
 }
-// The multi-loop server (echo --threads 2) against the one-loop server, in
-// the same rounds: throughput and server CPU per operation.
-const multi = 'nodenet-2loops';
-if (load.some((x) => x.server === multi)) {
+// The multi-loop server (echo --threads 2) against today's one-loop server,
+// and today's server against the previous build (nodenet-old) when the run
+// has it; ratios within a round: throughput and server CPU per operation.
+for (const [a, b] of [['nodenet-2loops', 'nodenet'], ['nodenet', 'nodenet-old']]) {
+  if (!load.some((x) => x.server === a) || !load.some((x) => x.server === b)) continue;
   out.push('');
-  out.push(`| workload | nodenet (1 loop) | ${multi} | ×1 loop | srv µs/op 1 loop | srv µs/op 2 loops | CPU/op ×1 loop |`);
+  out.push(`| workload | ${b} | ${a} | ${a} ×${b} | srv µs/op ${b} | srv µs/op ${a} | CPU/op ${a} ×${b} |`);
   out.push('|---|---:|---:|---:|---:|---:|---:|');
   for (const wl of wls) {
-    const one = load.filter((x) => x.wl === wl && x.server === 'nodenet');
-    const two = load.filter((x) => x.wl === wl && x.server === multi);
-    if (!one.length || !two.length) continue;
-    const ratio = (fn) => med(two.map((a) => {
-      const b = one.find((y) => y.round === a.round);
-      return b ? fn(a) / fn(b) : NaN;
+    const base = load.filter((x) => x.wl === wl && x.server === b);
+    const cand = load.filter((x) => x.wl === wl && x.server === a);
+    if (!base.length || !cand.length) continue;
+    const ratio = (fn) => med(cand.map((x) => {
+      const y = base.find((z) => z.round === x.round);
+      return y ? fn(x) / fn(y) : NaN;
     }));
-    out.push(`| ${wl} | ${f(med(one.map(rate)), 0)} | ${f(med(two.map(rate)), 0)} | ${f(ratio(rate))} | ` +
-      `${f(med(one.map(usPerOp)), 1)} | ${f(med(two.map(usPerOp)), 1)} | ${f(ratio(usPerOp))} |`);
+    out.push(`| ${wl} | ${f(med(base.map(rate)), 0)} | ${f(med(cand.map(rate)), 0)} | ${f(ratio(rate))} | ` +
+      `${f(med(base.map(usPerOp)), 1)} | ${f(med(cand.map(usPerOp)), 1)} | ${f(ratio(usPerOp))} |`);
   }
 }
 console.log(out.join('\n'));

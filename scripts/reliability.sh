@@ -19,12 +19,18 @@
 #            to accept, all closed; also at 1,000 and 10,000 (flat, and the
 #            slope), and raw libuv's echo-uv the same way when --uv-echo
 #            PATH (or NNET_REL_UV_ECHO) is given
+#   transfer connections moved between loops in threads: test/faults/
+#            transfersrv accepts each and moves it with
+#            nnet_socket_transfer() to one of 3 worker loops that echo;
+#            churn direct and through the proxy, every byte verified,
+#            transfers = accepted, every loop closed at the stop
 #
 # Quick mode (CI, about 2 minutes on 2 cores) uses smaller counts; the full
 # mode takes about 17 minutes. Prints every seed; NNET_REL_SEED=N replays
 # the same workload (payloads, sizes, modes and fault plans; which accepted
 # connection gets which plan also depends on arrival order).
-# --only churn,emfile,slow,soak,scale runs a subset; --keep keeps the logs.
+# --only churn,emfile,slow,soak,scale,transfer runs a subset; --keep keeps
+# the logs.
 # Exit status: 0 when every figure meets its target, 1 otherwise, 2 usage.
 # Without --build-dir it builds build/rel (scripts/build.sh).
 set -uo pipefail
@@ -32,7 +38,7 @@ grep_q() { grep "$@" >/dev/null; } # reads all input (pipefail + SIGPIPE)
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=0
 build=""
-only="churn,emfile,slow,soak,scale"
+only="churn,emfile,slow,soak,scale,transfer"
 keep=0
 uv_echo=${NNET_REL_UV_ECHO:-}
 while [ $# -gt 0 ]; do
@@ -42,7 +48,7 @@ while [ $# -gt 0 ]; do
   --only) only=$2; shift ;;
   --keep) keep=1 ;;
   --uv-echo) uv_echo=$2; shift ;;
-  -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h | --help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "reliability.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -63,11 +69,14 @@ if [ $quick = 1 ]; then
   MODE=quick CHURN_N=1000 CHURN_MAX=524288 STORM_N=2000 SOAK_S=30 SOAK_SAMPLE=5 SOAK_WARM=0.34
   SCALE_NS="2000"
   CHURN_PRESET=0.05 # payloads up to 512 KiB: fewer planned resets fall past the end
+  XFER_N=400 XFER_MAX=524288
 else
   MODE=full CHURN_N=10000 CHURN_MAX=2097152 STORM_N=10000 SOAK_S=600 SOAK_SAMPLE=30 SOAK_WARM=0.2
   SCALE_NS="1000 10000 19000"
   CHURN_PRESET=0.06
+  XFER_N=10000 XFER_MAX=2097152
 fi
+XFER_T=3
 SCALE_MAX_B=480 SCALE_MAX_RATIO=1.25
 SLOW_N=1000 SILENT_N=1000 IDLE_MS=2000 HWM=16384 SOAK_C=1250
 
@@ -534,6 +543,107 @@ print(round(b), round(b*1e6/2**20))"; }
     "${figs}slope of nodenet echo's RSS over N $st B/conn: 1,000,000 connections would take about $mt MiB of server user space$uvs, kernel socket memory not included" \
     "each N within 25% of the largest N's" "$flat"
 fi
+fi
+
+# =========================================================== transfer ====
+# Connections moved between loops in threads (nnet_socket_transfer): the
+# main loop of test/faults/transfersrv accepts (pauseOnConnect) and moves
+# each connection, round-robin, to one of XFER_T worker loops that echo it.
+# Churn against it directly (no faults, no client resets: every byte sent
+# must come back) and through the fault proxy (the churn suite's settings).
+if phase transfer; then
+echo "reliability: == transfer: $XFER_N direct + $XFER_N proxied connections moved to $XFER_T worker loops by nnet_socket_transfer(), payloads up to $XFER_MAX B == (TcpExt ListenOverflows so far: $(lovf))"
+[ -x "$F/transfersrv" ] || { echo "reliability: $F/transfersrv not built" >&2; exit 2; }
+"$F/transfersrv" --port 0 --unix "$tmp/echo.sock" --threads "$XFER_T" --backlog 4096 \
+  >"$tmp/xfer-srv.out" 2>"$tmp/xfer-srv.err" &
+SRV=$!; pids+=("$SRV")
+waitfor "$tmp/xfer-srv.out" 'listening port=' || exit 1
+waitfor "$tmp/xfer-srv.out" 'listening unix=' || exit 1
+SRV_PORT=$(grep -o 'listening port=[0-9]*' "$tmp/xfer-srv.out" | cut -d= -f2)
+XC=(--concurrency 100 --timeout 10000 --max-payload "$XFER_MAX" --count "$XFER_N")
+# warm-up (each worker's read buffer in the baseline), then the baseline
+"$F/churn" --port "$SRV_PORT" --unix "$tmp/echo.sock" --count 100 --max-payload 65536 \
+  --p-client-reset 0 --seed $((SEED + 11)) >"$tmp/xfer-warm.out" 2>&1 ||
+  row "transfer: warm-up" "$(tail -1 "$tmp/xfer-warm.out")" "0 failures" 0
+settle "$SRV" 100 >/dev/null
+sleep 0.5
+fd0=$(nfds "$SRV")
+s0=$(stats "$SRV" "$tmp/xfer-srv.out" transfersrv)
+# 1. direct. Without the proxy's plan churn judges corruption and event
+# counts per connection; completeness is judged here: every byte sent came
+# back (verified = sent) and the server echoed exactly that many.
+t0=$(date +%s.%N)
+"$F/churn" --port "$SRV_PORT" --unix "$tmp/echo.sock" "${XC[@]}" --p-client-reset 0 \
+  --seed $((SEED + 12)) >"$tmp/xfer-direct.out" 2>"$tmp/xfer-direct.err"
+crc=$?
+secs=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
+c=$(grep 'churn: stats' "$tmp/xfer-direct.out")
+grep 'FAIL' "$tmp/xfer-direct.err" | head -20
+settle "$SRV" "$fd0" || true
+sd=$(stats "$SRV" "$tmp/xfer-srv.out" transfersrv)
+sent=$(kv "$c" bytes_sent); ver=$(kv "$c" bytes_verified)
+echoed=$(($(kv "$sd" bytes) - $(kv "$s0" bytes)))
+row "transfer: direct, $XFER_N connections, TCP+Unix (exit $crc, ${secs}s)" \
+  "$(kv "$c" closed) closed, failures $(kv "$c" fail) (corrupted $(kv "$c" fail_corrupt), bad cb/error counts $(kv "$c" fail_cb), late events $(kv "$c" fail_late)); $ver of $sent B back and verified, lost $((${sent:-0} - ${ver:-0})); server echoed $echoed B; writes $(kv "$c" writes) = cbs $(kv "$c" write_cbs)" \
+  "all closed, 0 failures, every byte back" \
+  "$(ok "[ $crc = 0 ] && [ $(kv "$c" closed) = $XFER_N ] && [ $(kv "$c" fail) = 0 ] && [ $sent -gt 0 ] && [ $ver = $sent ] && [ $echoed = $sent ] && [ $(kv "$c" writes) = $(kv "$c" write_cbs) ]")"
+# 2. through the proxy: resets, half-closes, stops, slices, delays, stalls
+start_proxy xfer-px --stop-hold 12000 --p-reset "$CHURN_PRESET" --reset-max "$XFER_MAX" \
+  --halfclose-max "$XFER_MAX" --stop-max "$XFER_MAX" || exit 1
+t0=$(date +%s.%N)
+"$F/churn" --port "$PX_PORT" --unix "$tmp/px.sock" --announce "${XC[@]}" \
+  --seed $((SEED + 13)) >"$tmp/xfer-px-churn.out" 2>"$tmp/xfer-px-churn.err"
+crc=$?
+secs=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
+c=$(grep 'churn: stats' "$tmp/xfer-px-churn.out")
+grep 'FAIL' "$tmp/xfer-px-churn.err" | head -20
+for _ in $(seq 30); do
+  p1=$(stats "$PX" "$tmp/xfer-px.out" faultproxy)
+  [ "$(kv "$p1" live)" = 0 ] && break
+  sleep 0.5
+done
+settle "$SRV" "$fd0" || true
+sleep 0.5
+fd1=$(nfds "$SRV")
+s1=$(stats "$SRV" "$tmp/xfer-srv.out" transfersrv)
+n=$(kv "$c" conns)
+abort=$(($(kv "$c" aborted_err) + $(kv "$c" aborted_eof)))
+row "transfer: through the proxy, $XFER_N connections (exit $crc, ${secs}s)" \
+  "$n conns: $(kv "$c" clean) clean, $(kv "$c" halfclosed_ok) early half-close ok, $abort reset mid-stream ($(kv "$c" aborted_err) 'error', $(kv "$c" aborted_eof) short end), $(kv "$c" stopped) stopped+timed out, $(kv "$c" self_resets) client resets" \
+  "all $XFER_N closed, 0 failures, each reset reported" \
+  "$(ok "[ $crc = 0 ] && [ ${n:-0} = $XFER_N ] && [ $(kv "$c" closed) = $XFER_N ] && [ $(kv "$c" fail) = 0 ] && [ $(kv "$c" fail_no_err) = 0 ]")"
+row "transfer: through the proxy, bytes verified (exact compare)" \
+  "$(kv "$c" bytes_verified) of $(kv "$c" bytes_sent) sent; lost $(kv "$c" fail_lost), corrupted $(kv "$c" fail_corrupt), extra $(kv "$c" fail_extra); writes $(kv "$c" writes) = cbs $(kv "$c" write_cbs), double close $(kv "$c" fail_double_close), late $(kv "$c" fail_late), bad counts $(kv "$c" fail_cb), unexpected errors $(kv "$c" fail_unexpected_err), spurious timeouts $(kv "$c" fail_timeout)" \
+  "0 lost / corrupted; 1 close, <= 1 error, every cb once" \
+  "$(ok "[ $(kv "$c" fail_lost) = 0 ] && [ $(kv "$c" fail_corrupt) = 0 ] && [ $(kv "$c" fail_extra) = 0 ] && [ $(kv "$c" bytes_verified) -gt 0 ] && [ $(kv "$c" writes) = $(kv "$c" write_cbs) ] && [ $(kv "$c" fail_double_close) = 0 ] && [ $(kv "$c" fail_late) = 0 ] && [ $(kv "$c" fail_cb) = 0 ] && [ $(kv "$c" fail_unexpected_err) = 0 ] && [ $(kv "$c" fail_timeout) = 0 ]")"
+row "transfer: proxy faults injected" \
+  "reset $(kv "$p1" done_reset), half-close $(kv "$p1" done_halfclose), stop $(kv "$p1" done_stop), sliced $(kv "$p1" sliced), delayed $(kv "$p1" delayed), stalled $(kv "$p1" stalled) of $(kv "$p1" accepted); live after $(kv "$p1" live)" \
+  "resets and slices > 0, 0 live" \
+  "$(ok "[ $(kv "$p1" done_reset) -gt 0 ] && [ $(kv "$p1" sliced) -gt 0 ] && [ $(kv "$p1" live) = 0 ]")"
+stop "$PX"
+A=$(kv "$s1" accepted) T=$(kv "$s1" transferred) R=$(kv "$s1" received)
+row "transfer: transfers made = accepted (main loop -> workers)" \
+  "accepted $A, transferred $T (refused $(kv "$s1" transfer_fail)), arrived $R (failed $(kv "$s1" recv_fail)), echoed on the main loop instead $(kv "$s1" local); the moved sockets' 'close' $(kv "$s1" src_closed), their 'error' $(kv "$s1" src_errors)" \
+  "accepted = transferred = arrived = their 'close'; 0 failed, 0 'error'" \
+  "$(ok "[ $A = $T ] && [ $T = $R ] && [ $(kv "$s1" src_closed) = $A ] && [ $(kv "$s1" transfer_fail) = 0 ] && [ $(kv "$s1" recv_fail) = 0 ] && [ $(kv "$s1" local) = 0 ] && [ $(kv "$s1" src_errors) = 0 ]")"
+sp=$(kv "$s1" spread)
+row "transfer: spread over the $XFER_T worker loops (round-robin)" \
+  "received per loop $sp" "each within 1 of the others" \
+  "$(ok "tr / '\n' <<<'$sp' | sort -n | awk 'NR==1{lo=\$1} {hi=\$1} END{exit !(NR == $XFER_T && hi - lo <= 1)}'")"
+server_checks transfer "$s1"
+row "transfer: server fds before/after" "$fd0 / $fd1" "equal" "$(ok "[ $fd0 = $fd1 ]")"
+lb0=$(kv "$s0" lib_blocks) lB0=$(kv "$s0" lib_bytes) lb1=$(kv "$s1" lib_blocks) lB1=$(kv "$s1" lib_bytes)
+row "transfer: library allocations held before/after (allocator hook)" \
+  "$lb0 / $lb1 blocks, $lB0 / $lB1 B" "same blocks; bytes equal, or + the workers' read buffers' growth (<= $XFER_T x 256 KiB)" \
+  "$(ok "[ $lb0 = $lb1 ] && [ $lB1 -ge $lB0 ] && [ $lB1 -le $((lB0 + XFER_T * 262144)) ]")"
+kill -TERM "$SRV" 2>/dev/null; wait "$SRV"; xrc=$?
+fin=$(grep 'transfersrv: stats' "$tmp/xfer-srv.out" | tail -1)
+per=$(grep 'transfersrv: loop=' "$tmp/xfer-srv.out" | tail -$((XFER_T + 1)) |
+  while read -r l; do echo -n "loop $(kv "$l" loop): closed $(kv "$l" closed), close $(kv "$l" loop_close); "; done)
+row "transfer: clean stop (SIGTERM: refuse transfers, close servers, join threads)" \
+  "exit $xrc, final $(kv "$fin" final), loops closed (uv_loop_close() == 0) $(kv "$fin" loops_closed); destroyed at the stop $(kv "$fin" stop_destroyed), live $(kv "$fin" live); ${per% }" \
+  "exit 0, every loop closed, nothing left open" \
+  "$(ok "[ $xrc = 0 ] && [ '$(kv "$fin" final)' = 1 ] && [ '$(kv "$fin" loops_closed)' = $((XFER_T + 1))/$((XFER_T + 1)) ] && [ $(kv "$fin" stop_destroyed) = 0 ] && [ $(kv "$fin" live) = 0 ]")"
 fi
 
 echo
