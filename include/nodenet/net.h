@@ -874,12 +874,16 @@ NNET_EXTERN size_t nnet_socket_listener_count(const nnet_socket_t *s,
 typedef struct nnet_pipe_opts_s {
   bool end; /* true (Node's default): end() the destination after 'end' */
   /* Beyond Node: never use the zero-copy path (splice(2), see
-   * nnet_socket_pipe()) for this pipe. Fits in end's padding: the struct
-   * keeps its size and its reserved tail. */
-  bool no_splice;
+   * nnet_socket_pipe()) for this pipe. Added after 0.1.0: it takes the first
+   * of the eight reserved slots (the union keeps it there), so a program
+   * built before it, with a zeroed tail, reads as "splice allowed". */
+  union {
+    bool no_splice;
+    uint64_t slot0_; /* never set */
+  };
   /* Room to grow without an ABI break (docs/versioning.md): a new option
    * takes the place of a slot. Zeroed by the _init() function. */
-  uint64_t reserved_[8];
+  uint64_t reserved_[7];
 } nnet_pipe_opts_t;
 
 /* Writes Node's pipe() defaults into *o: end true, no_splice false. */
