@@ -563,18 +563,22 @@ SRV_PORT=$(grep -o 'listening port=[0-9]*' "$tmp/xfer-srv.out" | cut -d= -f2)
 XC=(--concurrency 100 --timeout 10000 --max-payload "$XFER_MAX" --count "$XFER_N")
 # warm-up (each worker's read buffer in the baseline), then the baseline
 "$F/churn" --port "$SRV_PORT" --unix "$tmp/echo.sock" --count 100 --max-payload 65536 \
-  --p-client-reset 0 --seed $((SEED + 11)) >"$tmp/xfer-warm.out" 2>&1 ||
+  --p-client-reset 0 --p-wait-echo 0 --seed $((SEED + 11)) >"$tmp/xfer-warm.out" 2>&1 ||
   row "transfer: warm-up" "$(tail -1 "$tmp/xfer-warm.out")" "0 failures" 0
 settle "$SRV" 100 >/dev/null
 sleep 0.5
 fd0=$(nfds "$SRV")
 s0=$(stats "$SRV" "$tmp/xfer-srv.out" transfersrv)
 # 1. direct. Without the proxy's plan churn judges corruption and event
-# counts per connection; completeness is judged here: every byte sent came
-# back (verified = sent) and the server echoed exactly that many.
+# counts per connection only; completeness is judged here: every byte sent
+# came back (verified = sent), the server echoed exactly that many, and no
+# connection saw an 'error' or its idle timeout (-v logs each). Every
+# connection half-closes after its last write (--p-wait-echo 0): without
+# the plan record a wait-for-the-echo connection with an empty payload
+# never calls end() and can only time out (churn.c pump()/on_data()).
 t0=$(date +%s.%N)
 "$F/churn" --port "$SRV_PORT" --unix "$tmp/echo.sock" "${XC[@]}" --p-client-reset 0 \
-  --seed $((SEED + 12)) >"$tmp/xfer-direct.out" 2>"$tmp/xfer-direct.err"
+  --p-wait-echo 0 -v --seed $((SEED + 12)) >"$tmp/xfer-direct.out" 2>"$tmp/xfer-direct.err"
 crc=$?
 secs=$(python3 -c "print(round($(date +%s.%N) - $t0, 1))")
 c=$(grep 'churn: stats' "$tmp/xfer-direct.out")
@@ -583,10 +587,11 @@ settle "$SRV" "$fd0" || true
 sd=$(stats "$SRV" "$tmp/xfer-srv.out" transfersrv)
 sent=$(kv "$c" bytes_sent); ver=$(kv "$c" bytes_verified)
 echoed=$(($(kv "$sd" bytes) - $(kv "$s0" bytes)))
+cerr=$(grep -c '^churn: conn ' "$tmp/xfer-direct.err")
 row "transfer: direct, $XFER_N connections, TCP+Unix (exit $crc, ${secs}s)" \
-  "$(kv "$c" closed) closed, failures $(kv "$c" fail) (corrupted $(kv "$c" fail_corrupt), bad cb/error counts $(kv "$c" fail_cb), late events $(kv "$c" fail_late)); $ver of $sent B back and verified, lost $((${sent:-0} - ${ver:-0})); server echoed $echoed B; writes $(kv "$c" writes) = cbs $(kv "$c" write_cbs)" \
-  "all closed, 0 failures, every byte back" \
-  "$(ok "[ $crc = 0 ] && [ $(kv "$c" closed) = $XFER_N ] && [ $(kv "$c" fail) = 0 ] && [ $sent -gt 0 ] && [ $ver = $sent ] && [ $echoed = $sent ] && [ $(kv "$c" writes) = $(kv "$c" write_cbs) ]")"
+  "$(kv "$c" closed) closed, failures $(kv "$c" fail) (corrupted $(kv "$c" fail_corrupt), bad cb/error counts $(kv "$c" fail_cb), late events $(kv "$c" fail_late)); $ver of $sent B back and verified, lost $((${sent:-0} - ${ver:-0})); server echoed $echoed B; client 'error'/timeouts $cerr; writes $(kv "$c" writes) = cbs $(kv "$c" write_cbs)" \
+  "all closed, 0 failures, 0 errors, every byte back" \
+  "$(ok "[ $crc = 0 ] && [ $(kv "$c" closed) = $XFER_N ] && [ $(kv "$c" fail) = 0 ] && [ $sent -gt 0 ] && [ $ver = $sent ] && [ $echoed = $sent ] && [ $cerr = 0 ] && [ $(kv "$c" writes) = $(kv "$c" write_cbs) ]")"
 # 2. through the proxy: resets, half-closes, stops, slices, delays, stalls
 start_proxy xfer-px --stop-hold 12000 --p-reset "$CHURN_PRESET" --reset-max "$XFER_MAX" \
   --halfclose-max "$XFER_MAX" --stop-max "$XFER_MAX" || exit 1
@@ -641,7 +646,7 @@ fin=$(grep 'transfersrv: stats' "$tmp/xfer-srv.out" | tail -1)
 per=$(grep 'transfersrv: loop=' "$tmp/xfer-srv.out" | tail -$((XFER_T + 1)) |
   while read -r l; do echo -n "loop $(kv "$l" loop): closed $(kv "$l" closed), close $(kv "$l" loop_close); "; done)
 row "transfer: clean stop (SIGTERM: refuse transfers, close servers, join threads)" \
-  "exit $xrc, final $(kv "$fin" final), loops closed (uv_loop_close() == 0) $(kv "$fin" loops_closed); destroyed at the stop $(kv "$fin" stop_destroyed), live $(kv "$fin" live); ${per% }" \
+  "exit $xrc, final $(kv "$fin" final), loops closed (uv_loop_close() == 0) $(kv "$fin" loops_closed); destroyed at the stop $(kv "$fin" stop_destroyed), live $(kv "$fin" live); ${per%; }" \
   "exit 0, every loop closed, nothing left open" \
   "$(ok "[ $xrc = 0 ] && [ '$(kv "$fin" final)' = 1 ] && [ '$(kv "$fin" loops_closed)' = $((XFER_T + 1))/$((XFER_T + 1)) ] && [ $(kv "$fin" stop_destroyed) = 0 ] && [ $(kv "$fin" live) = 0 ]")"
 fi

@@ -36,14 +36,14 @@
  * here: local), src_closed / src_errors (the sockets that left: 'close'
  * without an error expected). Workers: received / recv_fail (the transfer
  * callback's status). Any loop that echoes: the rest. */
+/* clang-format off */
 #define STATS(X)                                                             \
-  X(accepted)                                                                \
-  X(transferred) X(transfer_fail) X(src_closed) X(src_errors) X(received)    \
-      X(recv_fail) X(local) X(closed) X(live) X(errors) X(err_reset)         \
-          X(err_pipe) X(err_other) X(double_close) X(double_error)           \
-              X(error_after_close) X(writes) X(write_cbs) X(write_cb_errors) \
-                  X(cb_mismatch) X(bytes) X(stop_destroyed)                  \
-                      X(server_errors) X(drops)
+  X(accepted) X(transferred) X(transfer_fail) X(src_closed) X(src_errors)    \
+  X(received) X(recv_fail) X(local) X(closed) X(live) X(errors)              \
+  X(err_reset) X(err_pipe) X(err_other) X(double_close) X(double_error)      \
+  X(error_after_close) X(writes) X(write_cbs) X(write_cb_errors)             \
+  X(cb_mismatch) X(bytes) X(stop_destroyed) X(server_errors) X(drops)
+/* clang-format on */
 
 enum {
 #define X(n) S_##n,
@@ -94,12 +94,14 @@ static _Atomic int64_t lib_blocks, lib_bytes;
 static void *a_malloc(size_t n) {
   void *p = malloc(n);
   if (!p) return NULL;
-  lib_blocks++, lib_bytes += (int64_t)malloc_usable_size(p);
+  lib_blocks++;
+  lib_bytes += (int64_t)malloc_usable_size(p);
   return p;
 }
 static void a_free(void *p) {
   if (!p) return;
-  lib_blocks--, lib_bytes -= (int64_t)malloc_usable_size(p);
+  lib_blocks--;
+  lib_bytes -= (int64_t)malloc_usable_size(p);
   free(p);
 }
 static void *a_realloc(void *p, size_t n) {
@@ -113,7 +115,8 @@ static void *a_realloc(void *p, size_t n) {
 static void *a_calloc(size_t c, size_t n) {
   void *p = calloc(c, n);
   if (!p) return NULL;
-  lib_blocks++, lib_bytes += (int64_t)malloc_usable_size(p);
+  lib_blocks++;
+  lib_bytes += (int64_t)malloc_usable_size(p);
   return p;
 }
 
@@ -320,8 +323,8 @@ static void print_stats(bool final) {
                              i > 1 ? "/" : "",
                              (unsigned long long)ST(lp, received));
   }
-  int n = snprintf(line, sizeof line, "transfersrv: stats threads=%u",
-                   nworkers);
+  int n =
+      snprintf(line, sizeof line, "transfersrv: stats threads=%u", nworkers);
   for (int k = 0; k < S_COUNT_; k++)
     n += snprintf(line + n, sizeof line - (size_t)n, " %s=%llu", stat_names[k],
                   (unsigned long long)sum[k]);
