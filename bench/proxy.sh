@@ -4,7 +4,10 @@
 #   nodenet-splice  `nodenet proxy` (nnet_pipeline_duplex, splice(2) path)
 #   nodenet-copy    `nodenet proxy --no-splice` (the same, bytes copied)
 #   hand-copy       bench/proxy_copy.c: data/drain/end listeners by hand
-#   node-pipe       bench/proxy_node.js: Node's a.pipe(b); b.pipe(a)
+#   node-proxy      bench/proxy_node.js: Node's a.pipe(b); b.pipe(a)
+#                   (never name an extra server like one of the kit's own:
+#                   run-all.sh resolves its names first, so a proxy called
+#                   `node-pipe` silently ran Node's echo server instead)
 # plus `uv` (the echo server alone, no proxy) for reference. The kit runs
 # each proxy through bench/proxy_wrap.sh, which starts its own echo backend
 # and execs the proxy (the measured PID). The proxy has the server CPU to
@@ -56,7 +59,7 @@ wrap="bash $root/bench/proxy_wrap.sh"
   SERVERS=${SERVERS:-uv} \
   WORKLOADS=${WORKLOADS:-"stream-c1 stream-c8 pp-c50"} \
   ROUNDS=${ROUNDS:-3} DUR=${DUR:-3} \
-  EXTRA_SERVERS="nodenet-splice=$wrap splice {port} {unix};nodenet-copy=$wrap nosplice {port} {unix};hand-copy=$wrap copy {port} {unix};node-pipe=$wrap node {port} {unix}" \
+  EXTRA_SERVERS="nodenet-splice=$wrap splice {port} {unix};nodenet-copy=$wrap nosplice {port} {unix};hand-copy=$wrap copy {port} {unix};node-proxy=$wrap node {port} {unix}" \
   IDLE_N=0 SKIP_KERNEL=1 SKIP_NODEBENCH=1 BASE_PORT=${BASE_PORT:-21400} \
   OUT="$out/proxy-kit-$stamp.md" ./run-all.sh
 )

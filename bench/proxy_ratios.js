@@ -18,7 +18,7 @@ const rate = (x) => x.rtt_per_s ?? x.conns_per_s ?? x.rx_MBps;
 const unit = (x) => (x.rtt_per_s !== undefined ? 'round trips/s' : x.conns_per_s !== undefined ? 'conns/s' : 'MB/s echoed');
 const ops = (x) => x.round_trips ?? x.connections ?? (x.rx_bytes !== undefined ? x.rx_bytes / 1e6 : NaN);
 const usPerOp = (x) => (x.server_cpu_s * 1e6) / ops(x);
-const proxies = ['nodenet-splice', 'nodenet-copy', 'hand-copy', 'node-pipe'];
+const proxies = ['nodenet-splice', 'nodenet-copy', 'hand-copy', 'node-proxy'];
 const wls = [...new Set(rows.map((x) => x.wl))];
 const by = (wl, s) => rows.filter((x) => x.wl === wl && x.server === s);
 const ratio = (wl, a, b, fn) => med(by(wl, a).map((x) => {
@@ -39,8 +39,8 @@ out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const wl of wls) {
   const us = (s) => f(med(by(wl, s).map(usPerOp)), 1);
   out.push(`| ${wl} | ${f(ratio(wl, 'nodenet-splice', 'nodenet-copy', rate))} | ` +
-    `${f(ratio(wl, 'nodenet-splice', 'hand-copy', rate))} | ${f(ratio(wl, 'nodenet-splice', 'node-pipe', rate))} | ` +
-    `${f(ratio(wl, 'nodenet-copy', 'node-pipe', rate))} | ${proxies.map(us).join(' | ')} | ` +
+    `${f(ratio(wl, 'nodenet-splice', 'hand-copy', rate))} | ${f(ratio(wl, 'nodenet-splice', 'node-proxy', rate))} | ` +
+    `${f(ratio(wl, 'nodenet-copy', 'node-proxy', rate))} | ${proxies.map(us).join(' | ')} | ` +
     `${f(ratio(wl, 'nodenet-splice', 'nodenet-copy', usPerOp))} |`);
 }
 out.push('');

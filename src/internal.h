@@ -122,7 +122,7 @@ void nnet__tick_drain(nnet__loop_t *nl);
  * closing is true when it runs inside nnet__mailbox_close(). A post to a
  * closed mailbox returns NNET_ERR_TRANSFER_NO_RECEIVER (m not taken). The
  * memory is freed once it is closed and every nnet__mailbox_ref() was
- * dropped; the async handle keeps the loop alive unless set_ref(false). */
+ * dropped; the async handle keeps the loop alive until it is closed. */
 typedef struct nnet__mail_s {
   struct nnet__mail_s *next;
   void (*run)(struct nnet__mail_s *m, bool closing);
@@ -134,7 +134,6 @@ int nnet__mailbox_post(nnet__mailbox_t *mb, nnet__mail_t *m);
 void nnet__mailbox_close(nnet__mailbox_t *mb);
 void nnet__mailbox_ref(nnet__mailbox_t *mb);
 void nnet__mailbox_unref(nnet__mailbox_t *mb);
-void nnet__mailbox_set_ref(nnet__mailbox_t *mb, bool ref);
 
 /* ---- core/error.c: building Node-shaped errors ----
  * An nnet__error_t owns its strings and can be handed out as the public

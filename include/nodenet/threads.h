@@ -23,17 +23,20 @@ extern "C" {
  * A loop receives transfers only while it has a receiver. */
 
 /* Beyond Node (a worker's MessagePort): let loop receive transfers. Call
- * on loop's own thread (it creates a uv_async_t there); loop NULL:
- * uv_default_loop(). Counted: every call needs one
+ * on loop's own thread, the one that runs uv_run(loop) (before or between
+ * runs too): it creates a uv_async_t there. Not checked: nodenet does not
+ * record which thread runs a loop, so a call from another thread is not
+ * an error code but a data race with the running loop (undefined
+ * behaviour). loop NULL: uv_default_loop(). Counted: every call needs one
  * nnet_loop_refuse_transfers(). While it receives, the loop stays alive
  * (uv_run() does not return), as a worker with a message port does.
  * Returns 0 or UV_ENOMEM. */
 NNET_EXTERN int nnet_loop_accept_transfers(uv_loop_t *loop);
-/* Undoes one nnet_loop_accept_transfers(), on loop's thread. With the
- * last one, transfers to loop fail from then on with
- * NNET_ERR_TRANSFER_NO_RECEIVER, those already sent are delivered now
- * (their callbacks run inside this call) and the async handle is closed.
- * Returns 0, or NNET_ERR_TRANSFER_NO_RECEIVER when loop had none. */
+/* Undoes one nnet_loop_accept_transfers(), on loop's own thread (as
+ * above: not checked). With the last one, transfers to loop fail from then
+ * on with NNET_ERR_TRANSFER_NO_RECEIVER, those already sent are delivered
+ * now (their callbacks run inside this call) and the async handle is
+ * closed. Returns 0, or NNET_ERR_TRANSFER_NO_RECEIVER when loop had none. */
 NNET_EXTERN int nnet_loop_refuse_transfers(uv_loop_t *loop);
 
 /* The callback of nnet_socket_transfer(): runs on the target loop's

@@ -19,7 +19,6 @@ struct nnet__mailbox_s {
   nnet__mail_t *head, **tail;
   unsigned refs; /* under lock; the open handle counts as one */
   bool closed;   /* under lock: posts fail */
-  bool unref;    /* the async does not keep the loop alive */
 };
 
 static void unref_mailbox(nnet__mailbox_t *mb) {
@@ -73,13 +72,6 @@ void nnet__mailbox_ref(nnet__mailbox_t *mb) {
 
 void nnet__mailbox_unref(nnet__mailbox_t *mb) {
   unref_mailbox(mb);
-}
-
-void nnet__mailbox_set_ref(nnet__mailbox_t *mb, bool ref) {
-  if (ref)
-    uv_ref((uv_handle_t *)&mb->async);
-  else
-    uv_unref((uv_handle_t *)&mb->async);
 }
 
 int nnet__mailbox_post(nnet__mailbox_t *mb, nnet__mail_t *m) {

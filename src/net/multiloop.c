@@ -366,10 +366,17 @@ static void local_stop(ml_loop_t *L, unsigned deadline, unsigned grace) {
   for (size_t j = 0; j < L->ml->n_listen; j++) {
     nnet_server_t *srv = L->servers[j];
     if (srv == NULL) continue; /* done (server_done) */
-    if (first && already_closed(srv))
+    if (first && already_closed(srv)) {
       server_done(L, j);
-    else
-      nnet_server_shutdown(srv, deadline, grace, first ? on_shut : NULL, L);
+    } else if (nnet_server_shutdown(srv, deadline, grace,
+                                    first ? on_shut : NULL, L) != 0 &&
+               first) {
+      /* Out of memory: on_shut may never run, and the open mailbox would
+       * keep the loop (and join()) alive. Close the server as
+       * loop_abandon() does; a late on_shut finds no slot (no-op). */
+      nnet_server_close(srv, NULL, NULL);
+      server_done(L, j);
+    }
   }
 }
 

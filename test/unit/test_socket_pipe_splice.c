@@ -216,6 +216,30 @@ static void fx_run(fx_t *f) {
   nnet_test_run(&f->loop, 60000);
 }
 
+/* What a case sets before the run; the rest as fx_init() leaves it. */
+typedef struct {
+  bool unix_sock, half_open, k_slow, k_echo;
+  bool p_open; /* P does not end after its bytes */
+  size_t total;
+  fx_hook on_a;
+  fx_hook on_trigger; /* once K got 1 MiB */
+} fx_spec_t;
+
+static void fx_go(fx_t *f, fx_spec_t sp) {
+  fx_init(f, sp.unix_sock);
+  f->half_open = sp.half_open;
+  f->k_slow = sp.k_slow;
+  f->k_echo = sp.k_echo;
+  f->p_end = !sp.p_open;
+  f->total = sp.total;
+  f->on_a = sp.on_a;
+  if (sp.on_trigger != NULL) {
+    f->trigger = 1u << 20;
+    f->on_trigger = sp.on_trigger;
+  }
+  fx_run(f);
+}
+
 static void fx_finish(fx_t *f) {
   for (int i = 0; i < N_SOCK; i++)
     if (f->s[i]) {
@@ -239,6 +263,16 @@ static void check_bytes(const char *buf, size_t n, size_t from) {
       ck_abort_msg("byte %zu differs", from + i);
 }
 
+/* K got exactly n bytes: the pattern from 0. */
+static void check_k_got(const fx_t *f, size_t n) {
+  ck_assert_uint_eq(f->got_len, n);
+  check_bytes(f->got, n, 0);
+}
+
+static void check_no_error(const fx_t *f) {
+  for (int i = 0; i < N_SOCK; i++) ck_assert_int_eq(f->ev[i][NNET_EV_ERROR], 0);
+}
+
 static void pipe_a_to_b(fx_t *f) {
   ck_assert_int_eq(nnet_socket_pipe(f->s[A], f->s[B], NULL), 0);
   ck_assert_int_eq(nnet_socket_readable_flowing(f->s[A]), 1);
@@ -247,8 +281,7 @@ static void pipe_a_to_b(fx_t *f) {
 /* A clean transfer: every byte at K, in order, both counters exact, most
  * of it spliced, 'end' passed on. */
 static void check_clean(fx_t *f) {
-  ck_assert_uint_eq(f->got_len, f->total);
-  check_bytes(f->got, f->got_len, 0);
+  check_k_got(f, f->total);
   ck_assert_uint_eq(nnet_socket_bytes_read(f->s[A]), f->total);
   ck_assert_uint_eq(nnet_socket_bytes_written(f->s[B]), f->total);
   ck_assert_uint_eq(nnet_socket_bytes_read(f->s[K]), f->total);
@@ -258,30 +291,27 @@ static void check_clean(fx_t *f) {
   ck_assert_int_eq(f->ev[B][NNET_EV_FINISH], 1);
   ck_assert_int_eq(f->ev[K][NNET_EV_END], 1);
   ck_assert_int_eq(f->ev[B][NNET_EV_UNPIPE], 1);
-  for (int i = 0; i < N_SOCK; i++) ck_assert_int_eq(f->ev[i][NNET_EV_ERROR], 0);
+  check_no_error(f);
 }
 
 /* ---- bytes equal end to end, over TCP and over Unix sockets ---- */
 
-START_TEST(bulk_tcp) {
+static void bulk(bool unix_sock) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 24u << 20;
-  f.on_a = pipe_a_to_b;
-  fx_run(&f);
+  fx_go(&f,
+        (fx_spec_t){
+            .unix_sock = unix_sock, .total = 24u << 20, .on_a = pipe_a_to_b});
   check_clean(&f);
   fx_finish(&f);
+}
+
+START_TEST(bulk_tcp) {
+  bulk(false);
 }
 END_TEST
 
 START_TEST(bulk_unix) {
-  fx_t f;
-  fx_init(&f, true);
-  f.total = 24u << 20;
-  f.on_a = pipe_a_to_b;
-  fx_run(&f);
-  check_clean(&f);
-  fx_finish(&f);
+  bulk(true);
 }
 END_TEST
 
@@ -297,44 +327,38 @@ static size_t sysctl_max(const char *path) {
   return c ? c : 8u << 20;
 }
 
-/* Over TCP the kernel may buffer tens of MB (autotuning): bytes exact,
- * and the bound checked only where it means something. */
-START_TEST(backpressure_slow_reader_tcp) {
+/* 40 MB to a slow K: every byte, at most `bound` bytes read by A and not
+ * yet at K, and B's own queue holds at most the copy path's chunks or a
+ * waiting byte. */
+static void slow_reader(bool unix_sock, size_t bound) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 40u << 20;
-  f.k_slow = true;
-  f.on_a = pipe_a_to_b;
-  fx_run(&f);
+  fx_go(&f, (fx_spec_t){.unix_sock = unix_sock,
+                        .total = 40u << 20,
+                        .k_slow = true,
+                        .on_a = pipe_a_to_b});
   check_clean(&f);
-  /* What A read and K has not got yet sits in the kernel: the kernel
-   * pipe, B's send buffer, K's receive buffer (+ K's highWaterMark). */
-  size_t bound = sysctl_max("/proc/sys/net/ipv4/tcp_wmem") +
-                 sysctl_max("/proc/sys/net/ipv4/tcp_rmem") + (2u << 20);
   ck_assert_msg(f.max_inflight <= bound, "%zu bytes in flight (bound %zu)",
                 f.max_inflight, bound);
   ck_assert_uint_le(
       f.max_wlen, nnet_socket_writable_high_water_mark(f.s[B]) + (256u << 10));
   fx_finish(&f);
 }
+
+/* Over TCP the kernel may buffer tens of MB (autotuning): bytes exact,
+ * and the bound checked only where it means something. What A read and
+ * K has not got yet sits in the kernel: the kernel pipe, B's send buffer,
+ * K's receive buffer (+ K's highWaterMark). */
+START_TEST(backpressure_slow_reader_tcp) {
+  slow_reader(false, sysctl_max("/proc/sys/net/ipv4/tcp_wmem") +
+                         sysctl_max("/proc/sys/net/ipv4/tcp_rmem") +
+                         (2u << 20));
+}
 END_TEST
 
 /* Unix sockets buffer little (a few hundred KB): had A kept reading, it
  * would hold most of P's 40 MB. */
 START_TEST(backpressure_slow_reader_unix) {
-  fx_t f;
-  fx_init(&f, true);
-  f.total = 40u << 20;
-  f.k_slow = true;
-  f.on_a = pipe_a_to_b;
-  fx_run(&f);
-  check_clean(&f);
-  ck_assert_msg(f.max_inflight <= (4u << 20), "%zu bytes in flight",
-                f.max_inflight);
-  /* B's own queue holds at most the copy path's chunks or a waiting byte */
-  ck_assert_uint_le(
-      f.max_wlen, nnet_socket_writable_high_water_mark(f.s[B]) + (256u << 10));
-  fx_finish(&f);
+  slow_reader(true, 4u << 20);
 }
 END_TEST
 
@@ -357,10 +381,7 @@ static void pipe_no_end(fx_t *f) {
 
 START_TEST(end_false_keeps_dest_open) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 4u << 20;
-  f.on_a = pipe_no_end;
-  fx_run(&f);
+  fx_go(&f, (fx_spec_t){.total = 4u << 20, .on_a = pipe_no_end});
   ck_assert_uint_eq(f.got_len, f.total + 4);
   check_bytes(f.got, f.total, 0);
   ck_assert_int_eq(memcmp(f.got + f.total, "tail", 4), 0);
@@ -383,6 +404,15 @@ static void start_pipeline(fx_t *f) {
   ck_assert_int_eq(nnet_pipeline(f->s[A], f->s[B], pl_cb, NULL), 0);
 }
 
+/* pipeline() ended with one error: the same on A, B and its callback. */
+static void check_one_error(const fx_t *f) {
+  ck_assert_int_eq(f->cb_calls, 1);
+  ck_assert_int_eq(f->cb_code, f->err_code[B]);
+  ck_assert_int_eq(f->err_code[A], f->err_code[B]);
+  ck_assert_int_eq(f->ev[A][NNET_EV_ERROR], 1);
+  ck_assert_int_eq(f->ev[B][NNET_EV_ERROR], 1);
+}
+
 static void reset_p(fx_t *f) {
   ck_assert_uint_gt(f->spliced_at_trigger, 0);
   ck_assert_int_eq(nnet_socket_reset_and_destroy(f->s[P]), 0);
@@ -390,19 +420,12 @@ static void reset_p(fx_t *f) {
 
 START_TEST(source_reset_destroys_both) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 4u << 20;
-  f.p_end = false;
-  f.on_a = start_pipeline;
-  f.trigger = 1u << 20;
-  f.on_trigger = reset_p;
-  fx_run(&f);
-  ck_assert_int_eq(f.cb_calls, 1);
-  ck_assert_int_eq(f.cb_code, UV_ECONNRESET);
-  ck_assert_int_eq(f.err_code[A], UV_ECONNRESET);
-  ck_assert_int_eq(f.err_code[B], UV_ECONNRESET); /* the same error */
-  ck_assert_int_eq(f.ev[A][NNET_EV_ERROR], 1);
-  ck_assert_int_eq(f.ev[B][NNET_EV_ERROR], 1);
+  fx_go(&f, (fx_spec_t){.total = 4u << 20,
+                        .p_open = true,
+                        .on_a = start_pipeline,
+                        .on_trigger = reset_p});
+  ck_assert_int_eq(f.err_code[B], UV_ECONNRESET);
+  check_one_error(&f);
   check_bytes(f.got, f.got_len, 0); /* a prefix, in order */
   fx_finish(&f);
 }
@@ -415,21 +438,14 @@ static void reset_k(fx_t *f) {
 
 START_TEST(dest_reset_destroys_both) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 16u << 20;
-  f.p_end = false;
-  f.on_a = start_pipeline;
-  f.trigger = 1u << 20;
-  f.on_trigger = reset_k;
-  fx_run(&f);
-  ck_assert_int_eq(f.cb_calls, 1);
+  fx_go(&f, (fx_spec_t){.total = 16u << 20,
+                        .p_open = true,
+                        .on_a = start_pipeline,
+                        .on_trigger = reset_k});
   /* B finds the reset writing (EPIPE or ECONNRESET) or reading */
   ck_assert_msg(f.err_code[B] == UV_ECONNRESET || f.err_code[B] == UV_EPIPE,
                 "B's error %d", f.err_code[B]);
-  ck_assert_int_eq(f.cb_code, f.err_code[B]);
-  ck_assert_int_eq(f.err_code[A], f.err_code[B]);
-  ck_assert_int_eq(f.ev[A][NNET_EV_ERROR], 1);
-  ck_assert_int_eq(f.ev[B][NNET_EV_ERROR], 1);
+  check_one_error(&f);
   fx_finish(&f);
 }
 END_TEST
@@ -450,20 +466,17 @@ static void destroy_a(fx_t *f) {
 
 START_TEST(destroy_source_during_pipe) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 16u << 20;
-  f.p_end = false;
-  f.on_a = pipe_a_to_b;
-  f.trigger = 1u << 20;
-  f.on_trigger = destroy_a;
-  fx_run(&f);
+  fx_go(&f, (fx_spec_t){.total = 16u << 20,
+                        .p_open = true,
+                        .on_a = pipe_a_to_b,
+                        .on_trigger = destroy_a});
   /* what A read before it went still reaches K, in order */
   ck_assert_uint_eq(f.got_len, nnet_socket_bytes_written(f.s[B]));
   ck_assert_uint_le(f.got_len, nnet_socket_bytes_read(f.s[A]));
   check_bytes(f.got, f.got_len, 0);
   ck_assert_int_eq(f.ev[B][NNET_EV_FINISH], 1);
   ck_assert_int_eq(f.ev[K][NNET_EV_END], 1);
-  for (int i = 0; i < N_SOCK; i++) ck_assert_int_eq(f.ev[i][NNET_EV_ERROR], 0);
+  check_no_error(&f);
   fx_finish(&f);
 }
 END_TEST
@@ -484,16 +497,13 @@ static void destroy_b(fx_t *f) {
 
 START_TEST(destroy_dest_during_pipe) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 16u << 20;
-  f.p_end = false;
-  f.on_a = pipe_a_to_b;
-  f.trigger = 1u << 20;
-  f.on_trigger = destroy_b;
-  fx_run(&f);
+  fx_go(&f, (fx_spec_t){.total = 16u << 20,
+                        .p_open = true,
+                        .on_a = pipe_a_to_b,
+                        .on_trigger = destroy_b});
   check_bytes(f.got, f.got_len, 0);
   ck_assert_int_eq(f.ev[B][NNET_EV_UNPIPE], 1);
-  for (int i = 0; i < N_SOCK; i++) ck_assert_int_eq(f.ev[i][NNET_EV_ERROR], 0);
+  check_no_error(&f);
   fx_finish(&f);
 }
 END_TEST
@@ -515,12 +525,9 @@ static void unpipe_now(fx_t *f) {
 
 START_TEST(unpipe_mid_stream_keeps_every_byte) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 16u << 20;
-  f.on_a = pipe_a_to_b;
-  f.trigger = 1u << 20;
-  f.on_trigger = unpipe_now;
-  fx_run(&f);
+  fx_go(&f,
+        (fx_spec_t){
+            .total = 16u << 20, .on_a = pipe_a_to_b, .on_trigger = unpipe_now});
   size_t k = (size_t)nnet_socket_bytes_written(f.s[B]);
   ck_assert_uint_eq(f.got_len, k); /* B got the kernel pipe's bytes too */
   ck_assert_uint_eq(k + f.a_len, f.total);
@@ -543,14 +550,11 @@ static void listen_a(fx_t *f) {
 
 START_TEST(data_listener_mid_stream_falls_back) {
   fx_t f;
-  fx_init(&f, true);
-  f.total = 16u << 20;
-  f.on_a = pipe_a_to_b;
-  f.trigger = 1u << 20;
-  f.on_trigger = listen_a;
-  fx_run(&f);
-  ck_assert_uint_eq(f.got_len, f.total); /* the pipe went on: all of it */
-  check_bytes(f.got, f.got_len, 0);
+  fx_go(&f, (fx_spec_t){.unix_sock = true,
+                        .total = 16u << 20,
+                        .on_a = pipe_a_to_b,
+                        .on_trigger = listen_a});
+  check_k_got(&f, f.total);      /* the pipe went on: all of it */
   ck_assert_uint_gt(f.a_len, 0); /* the listener saw the tail, in order */
   check_bytes(f.a_got, f.a_len, f.total - f.a_len);
   uint64_t spliced = nnet_socket_bytes_spliced(f.s[A]);
@@ -576,12 +580,8 @@ static void pipe_no_splice(fx_t *f) {
 
 START_TEST(no_splice_option_copies) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 4u << 20;
-  f.on_a = pipe_no_splice;
-  fx_run(&f);
-  ck_assert_uint_eq(f.got_len, f.total);
-  check_bytes(f.got, f.got_len, 0);
+  fx_go(&f, (fx_spec_t){.total = 4u << 20, .on_a = pipe_no_splice});
+  check_k_got(&f, f.total);
   ck_assert_uint_eq(nnet_socket_bytes_spliced(f.s[A]), 0);
   ck_assert_uint_eq(nnet_socket_bytes_read(f.s[A]), f.total);
   ck_assert_uint_eq(nnet_socket_bytes_written(f.s[B]), f.total);
@@ -592,12 +592,9 @@ END_TEST
 START_TEST(no_splice_env_copies) {
   fx_t f;
   setenv("NNET_NO_SPLICE", "1", 1); /* this forked test only */
-  fx_init(&f, true);
-  f.total = 4u << 20;
-  f.on_a = pipe_a_to_b;
-  fx_run(&f);
-  ck_assert_uint_eq(f.got_len, f.total);
-  check_bytes(f.got, f.got_len, 0);
+  fx_go(&f,
+        (fx_spec_t){.unix_sock = true, .total = 4u << 20, .on_a = pipe_a_to_b});
+  check_k_got(&f, f.total);
   ck_assert_uint_eq(nnet_socket_bytes_spliced(f.s[A]), 0);
   fx_finish(&f);
   unsetenv("NNET_NO_SPLICE");
@@ -624,10 +621,7 @@ static void pipe_when_b_connects(fx_t *f) {
 
 START_TEST(dest_queue_goes_first) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 16u << 20;
-  f.on_a = pipe_when_b_connects;
-  fx_run(&f);
+  fx_go(&f, (fx_spec_t){.total = 16u << 20, .on_a = pipe_when_b_connects});
   ck_assert_uint_eq(f.got_len, HEADER + f.total);
   for (size_t i = 0; i < HEADER; i++)
     if (f.got[i] != 'H') ck_abort_msg("header byte %zu differs", i);
@@ -663,12 +657,9 @@ static bool marker_at(const fx_t *f, size_t k) {
 
 START_TEST(user_write_while_splicing) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 16u << 20;
-  f.on_a = pipe_a_to_b;
-  f.trigger = 1u << 20;
-  f.on_trigger = write_b;
-  fx_run(&f);
+  fx_go(&f,
+        (fx_spec_t){
+            .total = 16u << 20, .on_a = pipe_a_to_b, .on_trigger = write_b});
   ck_assert_uint_eq(f.got_len, f.total + MARK);
   size_t k0 = 0;
   while (k0 < f.total && (unsigned char)f.got[k0] == pattern(k0)) k0++;
@@ -715,14 +706,11 @@ static void pipe_with_timeouts(fx_t *f) {
 
 START_TEST(timeouts_refreshed_by_splice) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 0; /* P sends from the trickle timer */
-  f.p_end = false;
-  f.on_a = pipe_with_timeouts;
-  fx_run(&f);
+  /* total 0: P sends from the trickle timer */
+  fx_go(&f,
+        (fx_spec_t){.total = 0, .p_open = true, .on_a = pipe_with_timeouts});
   size_t total = (size_t)TRICKLE * TRICKLES;
-  ck_assert_uint_eq(f.got_len, total);
-  check_bytes(f.got, f.got_len, 0);
+  check_k_got(&f, total);
   ck_assert_uint_ge(nnet_socket_bytes_spliced(f.s[A]), total - 2 * TRICKLE);
   ck_assert_int_eq(f.ev[A][NNET_EV_TIMEOUT], 0);
   ck_assert_int_eq(f.ev[B][NNET_EV_TIMEOUT], 0);
@@ -739,16 +727,13 @@ static void start_duplex(fx_t *f) {
 
 START_TEST(duplex_echo_both_ways) {
   fx_t f;
-  fx_init(&f, false);
-  f.total = 8u << 20;
-  f.half_open = true;
-  f.k_echo = true;
-  f.on_a = start_duplex;
-  fx_run(&f);
+  fx_go(&f, (fx_spec_t){.total = 8u << 20,
+                        .half_open = true,
+                        .k_echo = true,
+                        .on_a = start_duplex});
   ck_assert_int_eq(f.cb_calls, 1);
   ck_assert_int_eq(f.cb_code, 0);
-  ck_assert_uint_eq(f.got_len, f.total);
-  check_bytes(f.got, f.got_len, 0);
+  check_k_got(&f, f.total);
   ck_assert_uint_eq(f.p_got, f.total);
   ck_assert_uint_gt(nnet_socket_bytes_spliced(f.s[A]), 0);
   ck_assert_uint_gt(nnet_socket_bytes_spliced(f.s[B]), 0);
