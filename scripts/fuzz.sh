@@ -11,12 +11,16 @@
 # seconds, exec/s, corpus size, and clean or FINDING.
 # --max-len N caps input size (libFuzzer's -max_len; default 4096): inputs
 # that grow to kilobytes make the slower targets slower per execution.
+# --timeout S: a unit running S seconds is a hang (default 10). Raise it
+# when the campaign shares the CPUs (nice, a build beside it): a fuzzer
+# kept off the CPU, or stopped with SIGSTOP, reports a false timeout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=60
 long=0
 cap=0
 maxlen=4096
+unit_timeout=10
 build=build/fuzz
 targets=()
 while [ $# -gt 0 ]; do
@@ -25,7 +29,8 @@ while [ $# -gt 0 ]; do
   --cap) cap=$2; shift ;;
   --build-dir) build=$2; shift ;;
   --max-len) maxlen=$2; shift ;;
-  -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  --timeout) unit_timeout=$2; shift ;;
+  -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   [0-9]*) secs=$1 ;;
   *) targets+=("fuzz_${1#fuzz_}") ;;
   esac
@@ -35,6 +40,8 @@ bash scripts/build.sh "$build" -DCMAKE_C_COMPILER=clang -DNNET_FUZZ=ON \
   -DBUILD_TESTING=OFF -DNNET_BENCH=OFF
 [ ${#targets[@]} -gt 0 ] || targets=($(cd "$build/test/fuzz" && ls fuzz_* 2>/dev/null))
 status=0
+arts=$build/artifacts # a crash, leak or timeout input lands here
+mkdir -p "$arts"
 for name in "${targets[@]}"; do
   bin=$build/test/fuzz/$name
   [ -x "$bin" ] || { echo "fuzz $name: no such target in $build" >&2; status=2; continue; }
@@ -48,7 +55,7 @@ for name in "${targets[@]}"; do
     limit=(-max_total_time="$secs")
   fi
   t0=$(date +%s)
-  if "$bin" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="$maxlen" \
+  if "$bin" "${limit[@]}" -timeout="$unit_timeout" -artifact_prefix="$arts/$name-" -rss_limit_mb=2048 -max_len="$maxlen" \
       -print_final_stats=1 "$work" >"$work.log" 2>&1; then
     t=$(($(date +%s) - t0))
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work.log" | grep -o '[0-9]*$' || echo 0)
@@ -58,7 +65,7 @@ for name in "${targets[@]}"; do
     [ $long = 1 ] && [ "${runs:-0}" -lt 100000000 ] && note=" (stopped by the ${cap}s cap before 10^8)"
     echo "fuzz $name: clean, $runs runs in ${t}s, $eps exec/s, max_len $maxlen, corpus $corp$note"
   else
-    echo "fuzz $name: FINDING"; tail -50 "$work.log"; status=1
+    echo "fuzz $name: FINDING (input in $arts)"; tail -50 "$work.log"; status=1
   fi
   rm -rf "$work" "$work.log"
 done
