@@ -3,28 +3,12 @@
 // the ratios the splice path is judged by, each taken within one round
 // (same conditions) and the median over rounds printed. Rates: higher is
 // better; server µs/op (the proxy process's CPU): lower is better.
-const fs = require('fs');
-const rows = fs.readFileSync(process.argv[2], 'utf8').split('\n')
-  .filter((l) => l.trim()).map((l) => { try { return JSON.parse(l); } catch { return null; } })
-  .filter(Boolean).filter((x) => x.kind === 'load');
-const med = (a) => {
-  const b = a.filter(Number.isFinite).sort((x, y) => x - y);
-  if (!b.length) return NaN;
-  const m = b.length >> 1;
-  return b.length % 2 ? b[m] : (b[m - 1] + b[m]) / 2;
-};
-const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const rate = (x) => x.rtt_per_s ?? x.conns_per_s ?? x.rx_MBps;
-const unit = (x) => (x.rtt_per_s !== undefined ? 'round trips/s' : x.conns_per_s !== undefined ? 'conns/s' : 'MB/s echoed');
-const ops = (x) => x.round_trips ?? x.connections ?? (x.rx_bytes !== undefined ? x.rx_bytes / 1e6 : NaN);
-const usPerOp = (x) => (x.server_cpu_s * 1e6) / ops(x);
+const { readRows, med, f, rate, unit, usPerOp, roundRatio } = require('./ratios_lib');
+const rows = readRows(process.argv[2]).filter((x) => x.kind === 'load');
 const proxies = ['nodenet-splice', 'nodenet-copy', 'hand-copy', 'node-proxy'];
 const wls = [...new Set(rows.map((x) => x.wl))];
 const by = (wl, s) => rows.filter((x) => x.wl === wl && x.server === s);
-const ratio = (wl, a, b, fn) => med(by(wl, a).map((x) => {
-  const y = by(wl, b).find((z) => z.round === x.round);
-  return y ? fn(x) / fn(y) : NaN;
-}));
+const ratio = (wl, a, b, fn) => roundRatio(by(wl, a), by(wl, b), fn);
 const out = [];
 out.push(`| workload | unit | ${proxies.join(' | ')} | uv (no proxy) |`);
 out.push(`|---|---|${proxies.map(() => '---:').join('|')}|---:|`);

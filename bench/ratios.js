@@ -2,21 +2,8 @@
 // ratios.js RAW.jsonl: nodenet against raw libuv and Node, per workload.
 // Each ratio is taken within one round (same conditions) and the median over
 // rounds is printed. Rates: higher is better; srv µs/op: lower is better.
-const fs = require('fs');
-const rows = fs.readFileSync(process.argv[2], 'utf8').split('\n')
-  .filter((l) => l.trim()).map((l) => { try { return JSON.parse(l); } catch { return null; } })
-  .filter(Boolean);
-const med = (a) => {
-  const b = a.filter(Number.isFinite).sort((x, y) => x - y);
-  if (!b.length) return NaN;
-  const m = b.length >> 1;
-  return b.length % 2 ? b[m] : (b[m - 1] + b[m]) / 2;
-};
-const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const rate = (x) => x.rtt_per_s ?? x.conns_per_s ?? x.rx_MBps;
-const unit = (x) => (x.rtt_per_s !== undefined ? 'round trips/s' : x.conns_per_s !== undefined ? 'conns/s' : 'MB/s echoed');
-const ops = (x) => x.round_trips ?? x.connections ?? (x.rx_bytes !== undefined ? x.rx_bytes / 1e6 : NaN);
-const usPerOp = (x) => (x.server_cpu_s * 1e6) / ops(x);
+const { readRows, med, f, rate, unit, usPerOp, roundRatio } = require('./ratios_lib');
+const rows = readRows(process.argv[2]);
 const load = rows.filter((x) => x.kind === 'load');
 const wls = [...new Set(load.map((x) => x.wl))];
 const others = ['uv', 'node-pipe', 'node-data'];
@@ -27,10 +14,7 @@ for (const wl of wls) {
   const by = (s) => load.filter((x) => x.wl === wl && x.server === s);
   const nn = by('nodenet');
   if (!nn.length) continue;
-  const ratio = (s, fn) => med(nn.map((a) => {
-    const b = by(s).find((y) => y.round === a.round);
-    return b ? fn(a) / fn(b) : NaN;
-  }));
+  const ratio = (s, fn) => roundRatio(nn, by(s), fn);
   const cell = (s) => f(med(by(s).map(rate)), 0);
   out.push(`| ${wl} | ${unit(nn[0])} | ${cell('nodenet')} | ${others.map(cell).join(' | ')} | ` +
     `${others.map((s) => f(ratio(s, rate))).join(' | ')} | ${f(med(nn.map(usPerOp)), 1)} | ` +
@@ -56,10 +40,7 @@ for (const [a, b] of [['nodenet-2loops', 'nodenet'], ['nodenet', 'nodenet-old']]
     const base = load.filter((x) => x.wl === wl && x.server === b);
     const cand = load.filter((x) => x.wl === wl && x.server === a);
     if (!base.length || !cand.length) continue;
-    const ratio = (fn) => med(cand.map((x) => {
-      const y = base.find((z) => z.round === x.round);
-      return y ? fn(x) / fn(y) : NaN;
-    }));
+    const ratio = (fn) => roundRatio(cand, base, fn);
     out.push(`| ${wl} | ${f(med(base.map(rate)), 0)} | ${f(med(cand.map(rate)), 0)} | ${f(ratio(rate))} | ` +
       `${f(med(base.map(usPerOp)), 1)} | ${f(med(cand.map(usPerOp)), 1)} | ${f(ratio(usPerOp))} |`);
   }

@@ -4,11 +4,11 @@
  * transferable) and move every connection at once, round-robin, with
  * nnet_socket_transfer() to one of --threads worker loops, each running in
  * its own thread and receiving transfers (nnet_loop_accept_transfers()
- * before the main loop listens). The worker echoes as echosrv does: pause
- * when write() returns 0, resume on 'drain'; allowHalfOpen false, so the
- * client's FIN ends the echo after the queued bytes. Same checks per
- * connection: exactly one 'close', at most one 'error' and none after
- * 'close', every write callback exactly once. A transfer that fails is
+ * before the main loop listens). The worker echoes with echosrv's echo
+ * (echo_conn: backpressure; allowHalfOpen false, so the client's FIN ends
+ * the echo after the queued bytes) and the same checks per connection:
+ * exactly one 'close', at most one 'error' and none after 'close', every
+ * write callback exactly once. A transfer that fails is
  * counted and the connection echoed on the main loop, so the client still
  * verifies it.
  *
@@ -29,33 +29,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "echo_conn.h"
 #include "fx.h"
 
 /* Every counter of a loop, by name: the printed keys cannot drift from the
  * fields. Main loop: accepted, transferred, transfer_fail (then echoed
  * here: local), src_closed / src_errors (the sockets that left: 'close'
  * without an error expected). Workers: received / recv_fail (the transfer
- * callback's status). Any loop that echoes: the rest. */
+ * callback's status). Any loop that echoes: the echo's own (E, kept in
+ * the loop's echo_loop_t) and stop_destroyed. */
 /* clang-format off */
-#define STATS(X)                                                             \
+#define STATS(X, E)                                                          \
   X(accepted) X(transferred) X(transfer_fail) X(src_closed) X(src_errors)    \
-  X(received) X(recv_fail) X(local) X(closed) X(live) X(errors)              \
-  X(err_reset) X(err_pipe) X(err_other) X(double_close) X(double_error)      \
-  X(error_after_close) X(writes) X(write_cbs) X(write_cb_errors)             \
-  X(cb_mismatch) X(bytes) X(stop_destroyed) X(server_errors) X(drops)
+  X(received) X(recv_fail) X(local) ECHO_STATS(E) X(stop_destroyed)          \
+  X(server_errors) X(drops)
 /* clang-format on */
+#define NONE(n)
 
+/* The loop's own counters only (lp_t.st[]); the echo's are in lp_t.echo. */
 enum {
 #define X(n) S_##n,
-  STATS(X)
+  STATS(X, NONE)
 #undef X
       S_COUNT_
 };
 static const char *const stat_names[] = {
 #define X(n) #n,
-    STATS(X)
+    STATS(X, X)
 #undef X
 };
+#define NSTATS    (sizeof stat_names / sizeof *stat_names)
 #define ST(lp, n) ((lp)->st[S_##n])
 
 typedef struct sconn_s sconn_t;
@@ -67,141 +70,54 @@ typedef struct {
   int accept_rc, close_rc;
   bool stopping;
   sconn_t *conns; /* open echo connections, destroyed at the stop */
+  echo_loop_t echo;
   _Atomic uint64_t st[S_COUNT_];
 } lp_t;
 
 struct sconn_s {
+  echo_conn_t e; /* first: echo_conn frees the whole record at 'close' */
   sconn_t *prev, *next;
-  lp_t *lp;
   nnet_socket_t *s;
-  unsigned writes, write_cbs, errors, closes;
 };
 
 static lp_t *loops; /* loops[0] main, then the workers */
 static unsigned nworkers = 2, rr;
 static uint64_t count_target;
 static _Atomic uint64_t done; /* connections whose life ended, any loop */
-static bool verbose;
 static nnet_server_t *servers[2];
 static unsigned nservers;
 static uv_signal_t sigs[3];
 static uv_timer_t count_timer;
 static uv_sem_t ready;
 
-/* The library's allocations through its allocator hook, as echosrv counts
- * them (bytes as malloc_usable_size()); atomics: every thread allocates. */
-static _Atomic int64_t lib_blocks, lib_bytes;
-static void *a_malloc(size_t n) {
-  void *p = malloc(n);
-  if (!p) return NULL;
-  lib_blocks++;
-  lib_bytes += (int64_t)malloc_usable_size(p);
-  return p;
-}
-static void a_free(void *p) {
-  if (!p) return;
-  lib_blocks--;
-  lib_bytes -= (int64_t)malloc_usable_size(p);
-  free(p);
-}
-static void *a_realloc(void *p, size_t n) {
-  if (!p) return a_malloc(n);
-  size_t old = malloc_usable_size(p);
-  void *np = realloc(p, n);
-  if (!np) return NULL;
-  lib_bytes += (int64_t)malloc_usable_size(np) - (int64_t)old;
-  return np;
-}
-static void *a_calloc(size_t c, size_t n) {
-  void *p = calloc(c, n);
-  if (!p) return NULL;
-  lib_blocks++;
-  lib_bytes += (int64_t)malloc_usable_size(p);
-  return p;
-}
-
 /* ---- the echo, on whichever loop holds the connection ---- */
 
-static void on_write(nnet_socket_t *s, int status, void *ctx) {
-  sconn_t *c = ctx;
-  c->write_cbs++;
-  ST(c->lp, write_cbs)++;
-  if (status < 0) ST(c->lp, write_cb_errors)++;
+static lp_t *lp_of(echo_loop_t *el) {
+  return (lp_t *)((char *)el - offsetof(lp_t, echo));
 }
 
-static void on_drain(const nnet_event_t *ev, void *ctx) {
-  nnet_socket_resume(ev->target);
-}
-
-static void on_data(const nnet_event_t *ev, void *ctx) {
-  sconn_t *c = ctx;
-  nnet_socket_t *s = ev->target;
-  c->writes++;
-  ST(c->lp, writes)++;
-  ST(c->lp, bytes) += ev->u.data.len;
-  int r = nnet_socket_write(s, ev->u.data.base, ev->u.data.len, on_write, c);
-  if (r == 0) {
-    nnet_socket_pause(s);
-    nnet_socket_once(s, NNET_EV_DRAIN, on_drain, c);
-  }
-}
-
-static void on_error(const nnet_event_t *ev, void *ctx) {
-  sconn_t *c = ctx;
-  lp_t *lp = c->lp;
-  if (c->closes) ST(lp, error_after_close)++;
-  if (c->errors++) ST(lp, double_error)++;
-  ST(lp, errors)++;
-  int code = ev->u.error->code;
-  if (code == UV_ECONNRESET)
-    ST(lp, err_reset)++;
-  else if (code == UV_EPIPE)
-    ST(lp, err_pipe)++;
-  else {
-    ST(lp, err_other)++;
-    fprintf(stderr, "transfersrv: loop %u: connection error: %s\n", lp->idx,
-            ev->u.error->message);
-  }
-  if (verbose)
-    fprintf(stderr, "transfersrv: loop %u: %s\n", lp->idx,
-            ev->u.error->message);
-}
-
-static void on_close(const nnet_event_t *ev, void *ctx) {
-  sconn_t *c = ctx;
-  lp_t *lp = c->lp;
-  if (c->closes++) {
-    ST(lp, double_close)++;
-    return;
-  }
-  if (c->write_cbs != c->writes) ST(lp, cb_mismatch)++;
-  ST(lp, closed)++;
-  ST(lp, live)--;
+/* The echo's 'close' (counted by echo_conn): off the loop's list. */
+static void on_conn_closed(echo_conn_t *ec) {
+  sconn_t *c = (sconn_t *)ec;
+  lp_t *lp = lp_of(ec->el);
   if (c->prev)
     c->prev->next = c->next;
   else
     lp->conns = c->next;
   if (c->next) c->next->prev = c->prev;
-  free(c); /* no listener runs after 'close' (DESIGN §4.4) */
   done++;
 }
 
 static void echo_start(lp_t *lp, nnet_socket_t *s) {
-  sconn_t *c = calloc(1, sizeof *c);
+  sconn_t *c = (sconn_t *)echo_conn_start(&lp->echo, s, sizeof *c);
   if (!c) {
-    nnet_socket_destroy(s, 0);
     done++;
     return;
   }
-  c->lp = lp;
   c->s = s;
   c->next = lp->conns;
   if (c->next) c->next->prev = c;
   lp->conns = c;
-  ST(lp, live)++;
-  nnet_socket_on(s, NNET_EV_DATA, on_data, c);
-  nnet_socket_on(s, NNET_EV_ERROR, on_error, c);
-  nnet_socket_on(s, NNET_EV_CLOSE, on_close, c);
   if (lp->stopping) {
     ST(lp, stop_destroyed)++;
     nnet_socket_destroy(s, 0);
@@ -296,21 +212,32 @@ static void on_drop(const nnet_event_t *ev, void *ctx) {
 
 /* ---- output ---- */
 
+/* Every counter of a loop, in stat_names' order. */
+static void loop_stats(lp_t *lp, uint64_t v[NSTATS]) {
+  size_t k = 0;
+#define X(n) v[k++] = ST(lp, n);
+#define E(n) v[k++] = lp->echo.n;
+  STATS(X, E)
+#undef X
+#undef E
+}
+
 static void print_stats(bool final) {
-  uint64_t sum[S_COUNT_] = {0};
+  uint64_t sum[NSTATS] = {0};
   char line[4096], spread[1024];
   size_t sp = 0;
   unsigned closed_ok = 0;
   spread[0] = 0;
   for (unsigned i = 0; i <= nworkers; i++) {
     lp_t *lp = &loops[i];
+    uint64_t v[NSTATS];
+    loop_stats(lp, v);
     int n = snprintf(line, sizeof line, "transfersrv: loop=%u role=%s", i,
                      i ? "worker" : "main");
-    for (int k = 0; k < S_COUNT_; k++) {
-      uint64_t v = lp->st[k];
-      sum[k] += v;
+    for (size_t k = 0; k < NSTATS; k++) {
+      sum[k] += v[k];
       n += snprintf(line + n, sizeof line - (size_t)n, " %s=%llu",
-                    stat_names[k], (unsigned long long)v);
+                    stat_names[k], (unsigned long long)v[k]);
     }
     if (final) {
       snprintf(line + n, sizeof line - (size_t)n, " loop_close=%s",
@@ -325,7 +252,7 @@ static void print_stats(bool final) {
   }
   int n =
       snprintf(line, sizeof line, "transfersrv: stats threads=%u", nworkers);
-  for (int k = 0; k < S_COUNT_; k++)
+  for (size_t k = 0; k < NSTATS; k++)
     n += snprintf(line + n, sizeof line - (size_t)n, " %s=%llu", stat_names[k],
                   (unsigned long long)sum[k]);
   long rss = fx_rss_kib();
@@ -333,7 +260,7 @@ static void print_stats(bool final) {
   snprintf(line + n, sizeof line - (size_t)n,
            " spread=%s lib_blocks=%lld lib_bytes=%lld rss_kib=%ld "
            "rss_trimmed_kib=%ld final=%d loops_closed=%u/%u",
-           spread, (long long)lib_blocks, (long long)lib_bytes, rss,
+           spread, (long long)echo_lib_blocks, (long long)echo_lib_bytes, rss,
            fx_rss_kib(), final, closed_ok, final ? nworkers + 1 : 0);
   printf("%s\n", line);
   fflush(stdout);
@@ -382,19 +309,6 @@ static int loop_close(uv_loop_t *loop) {
 
 /* ---- setup ---- */
 
-static void on_listening(const nnet_event_t *ev, void *ctx) {
-  nnet_server_t *srv = ev->target;
-  if (nnet_server_is_pipe(srv)) {
-    char path[256];
-    if (nnet_server_address_path(srv, path, sizeof path) > 0)
-      printf("transfersrv: listening unix=%s\n", path);
-  } else {
-    nnet_socketaddress_t a;
-    if (nnet_server_address(srv, &a) == 0)
-      printf("transfersrv: listening port=%d\n", (int)a.port);
-  }
-}
-
 static int listen_one(nnet_server_opts_t *so, int port, const char *path,
                       int backlog) {
   nnet_server_t *srv;
@@ -403,17 +317,7 @@ static int listen_one(nnet_server_opts_t *so, int port, const char *path,
   servers[nservers++] = srv;
   nnet_server_on(srv, NNET_EV_ERROR, on_server_error, NULL);
   nnet_server_on(srv, NNET_EV_DROP, on_drop, NULL);
-  nnet_listen_opts_t lo;
-  nnet_listen_opts_init(&lo);
-  lo.backlog = backlog;
-  if (path) {
-    unlink(path);
-    lo.path = path;
-  } else {
-    lo.port = port;
-    lo.host = "127.0.0.1";
-  }
-  return nnet_server_listen(srv, &lo, on_listening, NULL);
+  return echo_listen(srv, port, path, backlog);
 }
 
 static void usage(FILE *f) {
@@ -432,48 +336,32 @@ static void usage(FILE *f) {
       "SIGTERM/SIGINT stop cleanly (every loop closed) and print them.\n");
 }
 
+static bool own_opt(const char *a, const char *v, int *i) {
+  double x;
+  if (!strcmp(a, "--threads") && fx_num(v, 1, 64, &x))
+    nworkers = (unsigned)x;
+  else if (!strcmp(a, "--count") && fx_num(v, 0, 1e15, &x))
+    count_target = (uint64_t)x;
+  else
+    return false;
+  ++*i;
+  return true;
+}
+
 int main(int argc, char **argv) {
-  int port = -1, backlog = 511;
-  const char *path = NULL;
-  double hwm = 16384;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    double x;
-    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      usage(stdout);
-      return 0;
-    } else if (!strcmp(a, "-v")) {
-      verbose = true;
-    } else if (!strcmp(a, "--port") && fx_num(v, 0, 65535, &x)) {
-      port = (int)x, i++;
-    } else if (!strcmp(a, "--unix") && v) {
-      path = v, i++;
-    } else if (!strcmp(a, "--threads") && fx_num(v, 1, 64, &x)) {
-      nworkers = (unsigned)x, i++;
-    } else if (!strcmp(a, "--count") && fx_num(v, 0, 1e15, &x)) {
-      count_target = (uint64_t)x, i++;
-    } else if (!strcmp(a, "--hwm") && fx_num(v, 1, 1 << 30, &x)) {
-      hwm = x, i++;
-    } else if (!strcmp(a, "--backlog") && fx_num(v, 1, 65535, &x)) {
-      backlog = (int)x, i++;
-    } else {
-      fprintf(stderr, "transfersrv: bad option '%s'\n", a);
-      usage(stderr);
-      return 2;
-    }
-  }
-  if (port < 0 && !path) {
-    usage(stderr);
-    return 2;
-  }
-  setvbuf(stdout, NULL, _IOLBF, 0);
-  signal(SIGPIPE, SIG_IGN);
-  nnet_set_allocator(a_malloc, a_realloc, a_calloc, a_free);
+  echo_opts_t o = ECHO_OPTS_INIT;
+  int rc = echo_parse(&o, argc, argv, "transfersrv", usage, own_opt);
+  if (rc >= 0) return rc;
+  echo_process_init("transfersrv");
   loops = calloc(nworkers + 1, sizeof *loops);
   if (!loops || uv_sem_init(&ready, 0) != 0) return 1;
   lp_t *m = &loops[0];
   for (unsigned i = 0; i <= nworkers; i++) {
     loops[i].idx = i;
+    loops[i].echo.verbose = o.verbose;
+    loops[i].echo.on_closed = on_conn_closed;
+    snprintf(loops[i].echo.who, sizeof loops[i].echo.who,
+             "transfersrv: loop %u", i);
     if (uv_loop_init(&loops[i].loop) != 0) return 1;
   }
   /* Every worker receives before the first connection can be accepted. */
@@ -487,7 +375,7 @@ int main(int argc, char **argv) {
   nnet_server_opts_init(&so);
   so.loop = &m->loop;
   so.pause_on_connect = true;
-  so.high_water_mark = (size_t)hwm;
+  so.high_water_mark = (size_t)o.hwm;
   int signums[3] = {SIGUSR1, SIGTERM, SIGINT};
   for (int i = 0; i < 3; i++) {
     uv_signal_init(&m->loop, &sigs[i]);
@@ -501,8 +389,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "transfersrv: accept_transfers: %s\n",
             nnet_err_name(failed));
     stop_all();
-  } else if ((port >= 0 && listen_one(&so, port, NULL, backlog) < 0) ||
-             (path && listen_one(&so, -1, path, backlog) < 0)) {
+  } else if ((o.port >= 0 && listen_one(&so, o.port, NULL, o.backlog) < 0) ||
+             (o.path && listen_one(&so, -1, o.path, o.backlog) < 0)) {
     fprintf(stderr, "transfersrv: cannot listen\n");
     failed = 1;
     stop_all();
